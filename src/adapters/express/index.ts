@@ -1,0 +1,81 @@
+/**
+ * `aegis/express`: Aegis as Express 5 (and Connect-style) middleware.
+ * @packageDocumentation
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AegisOptions } from '../../core/options.js';
+import type { AegisPolicy, RouteOverrideOptions } from '../../core/policy.js';
+import { AegisRejection } from '../../core/reply.js';
+import { getRequestState, handleNodeRequest, toPolicy } from '../node/handle.js';
+import { applyHeaderPlan, removeHeaderPlan, sendReply } from '../node/respond.js';
+
+export { getAegisContext } from '../node/handle.js';
+export type { AegisContext } from '../../core/request.js';
+
+type Response = ServerResponse & { locals?: Record<string, unknown> };
+type Next = (error?: unknown) => void;
+
+/** Express / Connect middleware with a `route()` helper for per-route overrides. */
+export interface AegisMiddleware {
+  (req: IncomingMessage, res: ServerResponse, next: Next): void;
+  /**
+   * Middleware for one route that changes headers (or lowers the body limit) for it, compiled
+   * once when the route is declared.
+   * @example app.get('/embed', security.route({ headers: { xFrameOptions: false, contentSecurityPolicy: { directives: { frameAncestors: ['https://partner.example'] } } } }), handler)
+   */
+  route(overrides: RouteOverrideOptions): (req: IncomingMessage, res: ServerResponse, next: Next) => void;
+  /** The compiled policy. */
+  readonly policy: AegisPolicy;
+}
+
+/**
+ * Aegis for Express 5 (and any Connect-style framework). Mount it first: it rejects what the
+ * policy refuses, sets the security headers, limits the body, and exposes the request's context
+ * as `res.locals.aegis` and its CSP nonce as `res.locals.cspNonce`.
+ *
+ * @param policy a policy from `aegis()`, or options to build one.
+ * @example
+ * import express from 'express';
+ * import { aegis } from 'aegis';
+ * import { aegisMiddleware } from 'aegis/express';
+ * const app = express();
+ * const security = aegisMiddleware(aegis({ hosts: ['example.com'] }));
+ * app.use(security);
+ * app.get('/', (req, res) => res.send(`<script nonce="${res.locals.cspNonce}">…</script>`));
+ */
+export function aegisMiddleware(policy?: AegisPolicy | AegisOptions): AegisMiddleware {
+  const compiled = toPolicy(policy);
+  const middleware = ((req: IncomingMessage, res: Response, next: Next) => {
+    const state = handleNodeRequest(compiled, req, res);
+    if (!state) return;
+    if (res.locals) {
+      res.locals.aegis = state;
+      res.locals.cspNonce = state.cspNonce;
+    }
+    next();
+  }) as AegisMiddleware;
+  middleware.route = (overrides) => {
+    const override = compiled.routeOverride(overrides);
+    return (req, res, next) => {
+      const state = getRequestState(req);
+      if (!state) {
+        next(new Error('aegis: route() middleware needs the Aegis middleware mounted first (app.use(security)).'));
+        return;
+      }
+      removeHeaderPlan(res, state.plan);
+      state.plan = override.plan;
+      applyHeaderPlan(res, override.plan, state);
+      if (override.bodyLimit !== undefined && override.bodyLimit < state.bodyLimit) {
+        state.bodyLimit = override.bodyLimit;
+        const declared = req.headers['content-length'];
+        if (declared !== undefined && Number(declared) > override.bodyLimit) {
+          sendReply(res, new AegisRejection(413, 'Payload Too Large', 'body.too_large', true).toReply());
+          return;
+        }
+      }
+      next();
+    };
+  };
+  Object.defineProperty(middleware, 'policy', { value: compiled, enumerable: true });
+  return middleware;
+}

@@ -1,0 +1,44 @@
+import type { IncomingMessage } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import type { RequestView } from '../../core/request.js';
+
+/** The core's view of a node:http request: reads straight from `IncomingMessage`, allocates nothing else. */
+export class NodeRequestView implements RequestView {
+  constructor(private readonly req: IncomingMessage) {}
+
+  get method(): string {
+    return this.req.method ?? 'GET';
+  }
+
+  get target(): string {
+    return this.req.url ?? '/';
+  }
+
+  get remoteAddress(): string | undefined {
+    return this.req.socket.remoteAddress;
+  }
+
+  get encrypted(): boolean {
+    return (this.req.socket as Partial<TLSSocket>).encrypted === true;
+  }
+
+  header(name: string): string | undefined {
+    const value = this.req.headers[name];
+    return Array.isArray(value) ? value.join(', ') : value;
+  }
+
+  hostCount(): number {
+    // Node keeps only the first Host in `headers`; duplicates are visible in rawHeaders.
+    const raw = this.req.rawHeaders;
+    let count = 0;
+    for (let i = 0; i < raw.length; i += 2) {
+      const name = raw[i] as string;
+      if (name.length === 4 && name.toLowerCase() === 'host') count++;
+    }
+    return count;
+  }
+
+  headerCount(): number {
+    return this.req.rawHeaders.length >> 1;
+  }
+}

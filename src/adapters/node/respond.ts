@@ -1,0 +1,36 @@
+import type { ServerResponse } from 'node:http';
+import type { AegisReply } from '../../core/reply.js';
+import type { RequestState } from '../../core/request.js';
+import type { HeaderPlan } from '../../headers/plan.js';
+
+/** Writes a reply Aegis decided on; headers the application may have set are dropped first. */
+export function sendReply(res: ServerResponse, reply: AegisReply): void {
+  if (res.headersSent) {
+    // Too late for a clean answer: end the exchange rather than let a bad request finish.
+    res.destroy();
+    return;
+  }
+  for (const name of res.getHeaderNames()) res.removeHeader(name);
+  res.statusCode = reply.status;
+  for (const [name, value] of reply.headers) res.setHeader(name, value);
+  res.setHeader('Content-Length', Buffer.byteLength(reply.body));
+  if (reply.close) res.setHeader('Connection', 'close');
+  res.end(reply.body);
+}
+
+/** Applies a header plan: the precomputed pairs, the CSP with this request's nonce, and removals. */
+export function applyHeaderPlan(res: ServerResponse, plan: HeaderPlan, state: RequestState): void {
+  const pairs = state.secure ? plan.secure : plan.plain;
+  for (let i = 0; i < pairs.length; i++) {
+    const pair = pairs[i] as readonly [string, string];
+    res.setHeader(pair[0], pair[1]);
+  }
+  if (plan.csp) res.setHeader(plan.csp.headerName, plan.csp.template.join(state.cspNonce));
+  for (let i = 0; i < plan.remove.length; i++) res.removeHeader(plan.remove[i] as string);
+}
+
+/** Removes what {@link applyHeaderPlan} set, so that a route-level plan can replace it. */
+export function removeHeaderPlan(res: ServerResponse, plan: HeaderPlan): void {
+  for (const [name] of plan.secure) res.removeHeader(name);
+  if (plan.csp) res.removeHeader(plan.csp.headerName);
+}

@@ -1,0 +1,27 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { AegisOptions } from '../../core/options.js';
+import type { AegisPolicy } from '../../core/policy.js';
+import { handleNodeRequest, toPolicy } from './handle.js';
+
+/**
+ * Wraps a node:http request listener: guards run first, security headers are set, and the
+ * listener only sees requests the policy accepts. The context (nonce, client IP…) is available
+ * through `getAegisContext(req)`.
+ * @example
+ * import { aegis } from 'aegis';
+ * import { withAegis, getAegisContext } from 'aegis/node';
+ * const policy = aegis({ hosts: ['example.com'] });
+ * http.createServer(withAegis(policy, (req, res) => {
+ *   res.end(`<script nonce="${getAegisContext(req)?.cspNonce}">…</script>`);
+ * }));
+ */
+export function withAegis<Req extends IncomingMessage = IncomingMessage, Res extends ServerResponse = ServerResponse>(
+  policy: AegisPolicy | AegisOptions,
+  listener: RequestListener<typeof IncomingMessage, typeof ServerResponse> | ((req: Req, res: Res) => void),
+): (req: Req, res: Res) => void {
+  const compiled = toPolicy(policy);
+  const call = listener as (req: Req, res: Res) => void;
+  return (req, res) => {
+    if (handleNodeRequest(compiled, req, res)) call(req, res);
+  };
+}

@@ -1,0 +1,161 @@
+import { compileReporting, type ResolvedReporting } from '../csp-report/reporting-options.js';
+import { compileHeaderPlan, type HeaderPlan, type HeadersOptions, type PlanContext } from '../headers/plan.js';
+import { compileHostAllowlist, LOCAL_HOSTS, type HostAllowlist } from '../transport/host-allowlist.js';
+import { compileHttpsRedirect, type HttpsRedirect } from '../transport/https-redirect.js';
+import { compileLimits, type ResolvedLimits } from '../transport/limits.js';
+import { compileTrustedProxy, type TrustedProxy } from '../transport/trusted-proxy.js';
+import { Problems, show } from './config-error.js';
+import { mergeOptions } from './merge.js';
+import { OPTION_KEYS, type AegisOptions, type PolicySettings, type RouteOptions } from './options.js';
+import { detectProfile, PROFILES, type Profile } from './profile.js';
+import { checkObject, readSize } from './read-option.js';
+import { compileRouteMatcher, type RouteMatcher } from './route-matcher.js';
+
+/** A route's compiled overrides. */
+export interface CompiledRoute {
+  readonly bodyLimit: number;
+  readonly plan: HeaderPlan;
+}
+
+/** Everything resolved from the options, once. @internal */
+export interface CompiledPolicy {
+  readonly profile: Profile;
+  /** Where the profile came from (`AEGIS_ENV=production`, `default`, …). */
+  readonly profileSource: string;
+  readonly hosts: HostAllowlist | undefined;
+  readonly proxy: TrustedProxy | undefined;
+  readonly limits: ResolvedLimits;
+  readonly plan: HeaderPlan;
+  readonly routes: RouteMatcher<CompiledRoute> | undefined;
+  readonly redirect: HttpsRedirect | undefined;
+  readonly reporting: ResolvedReporting | undefined;
+  /** The merged header options, kept to compile route-level overrides later. */
+  readonly headerOptions: HeadersOptions | undefined;
+  /** What the profile relaxes compared with production, for the start-up notice. */
+  readonly relaxed: readonly string[];
+  readonly settings: PolicySettings;
+}
+
+/** Resolves options against the profile and validates everything; throws one AegisConfigError. */
+export function compilePolicy(options: AegisOptions, env: NodeJS.ProcessEnv = process.env): CompiledPolicy {
+  const problems = new Problems();
+  if (!checkObject(options, OPTION_KEYS, problems, 'options', 'aegis({ hosts: [\'example.com\'] })')) problems.throwIfAny();
+
+  const detected = detectProfile(options.env, env);
+  if (detected.invalid) {
+    problems.add(detected.invalid.source === 'env' ? 'env' : `process.env.${detected.invalid.source}`, `${show(detected.invalid.value)} is not a profile.`, `use one of: ${PROFILES.join(', ')}.`);
+  }
+  const profile = detected.profile;
+  const settings = applyProfile(options, profile, problems);
+  const production = profile === 'production';
+
+  const hosts = resolveHosts(settings, production, problems);
+  const proxy = compileTrustedProxy(settings.proxy, problems, 'proxy');
+  const limits = compileLimits(settings.limits, problems, 'limits');
+  const reporting = compileReporting(settings.reporting, problems, 'reporting');
+  const planContext: Omit<PlanContext, 'path'> = { profile, problems, reporting };
+  const before = problems.count;
+  const plan = compileHeaderPlan(settings.headers, { ...planContext, path: 'headers' });
+  // Errors in the policy's own header options are reported once, under `headers`, not per route.
+  const baseHeaders = problems.count === before ? settings.headers : undefined;
+  const routes = compileRoutes(settings, { limits, baseHeaders, planContext, problems });
+  const redirect = compileHttpsRedirect(settings.httpsRedirect, { production, hostsChecked: hosts !== undefined, problems, path: 'httpsRedirect' });
+
+  problems.throwIfAny();
+  return {
+    profile,
+    profileSource: detected.source,
+    hosts,
+    proxy,
+    limits,
+    plan,
+    routes,
+    redirect,
+    reporting,
+    headerOptions: settings.headers,
+    relaxed: production ? [] : relaxations(settings),
+    settings,
+  };
+}
+
+function applyProfile(options: AegisOptions, profile: Profile, problems: Problems): PolicySettings {
+  const { env: _env, profiles, ...base } = options;
+  if (profiles === undefined) return base;
+  if (!checkObject(profiles, PROFILES, problems, 'profiles', '{ development: { … } }')) return base;
+  const override = profiles[profile];
+  if (override === undefined) return base;
+  if (!checkObject(override, OPTION_KEYS.filter((k) => k !== 'env' && k !== 'profiles'), problems, `profiles.${profile}`, '{ headers: { … } }')) return base;
+  return mergeOptions(base, override);
+}
+
+function resolveHosts(settings: PolicySettings, production: boolean, problems: Problems): HostAllowlist | undefined {
+  const { hosts } = settings;
+  if (hosts === false) return undefined;
+  if (hosts === undefined) {
+    if (production) {
+      problems.add('hosts', 'the production profile needs the host names this service answers for (a forged Host header can poison links and caches).', "set hosts: ['example.com', '*.example.com'], or hosts: false to turn the check off on purpose.");
+      return undefined;
+    }
+    return compileHostAllowlist(LOCAL_HOSTS, problems, 'hosts');
+  }
+  if (!Array.isArray(hosts) || hosts.length === 0) {
+    problems.add('hosts', `expected a non-empty array of host names, got ${show(hosts)}.`, "write hosts: ['example.com'], or hosts: false.");
+    return undefined;
+  }
+  return compileHostAllowlist(hosts, problems, 'hosts');
+}
+
+interface RouteContext {
+  readonly limits: ResolvedLimits;
+  /** The policy's header options (undefined when they are invalid). */
+  readonly baseHeaders: HeadersOptions | undefined;
+  readonly planContext: Omit<PlanContext, 'path'>;
+  readonly problems: Problems;
+}
+
+function compileRoutes(
+  settings: PolicySettings,
+  context: RouteContext,
+): RouteMatcher<CompiledRoute> | undefined {
+  const { routes } = settings;
+  const { problems } = context;
+  if (routes === undefined) return undefined;
+  if (!Array.isArray(routes)) {
+    problems.add('routes', `expected an array, got ${show(routes)}.`, "write routes: [{ path: '/upload', limits: { body: '10mb' } }].");
+    return undefined;
+  }
+  const rules = (routes as RouteOptions[]).map((route, index) => {
+    const path = `routes[${index}]`;
+    if (!checkObject(route, ['path', 'method', 'limits', 'headers'], problems, path, "{ path: '/upload', limits: { body: '10mb' } }")) {
+      return { path: undefined, value: { bodyLimit: context.limits.body, plan: compileHeaderPlan(undefined, { ...context.planContext, path }) } };
+    }
+    return { path: route.path, method: route.method, value: compileRoute(route, path, context) };
+  });
+  return compileRouteMatcher(rules, problems, 'routes');
+}
+
+function compileRoute(
+  route: RouteOptions,
+  path: string,
+  context: RouteContext,
+): CompiledRoute {
+  const { problems } = context;
+  let bodyLimit = context.limits.body;
+  if (route.limits !== undefined && checkObject(route.limits, ['body'], problems, `${path}.limits`, "{ body: '10mb' }")) {
+    bodyLimit = readSize(route.limits.body, bodyLimit, problems, `${path}.limits.body`);
+  }
+  const headerOptions = mergeOptions(context.baseHeaders, route.headers);
+  return { bodyLimit, plan: compileHeaderPlan(headerOptions, { ...context.planContext, path: `${path}.headers` }) };
+}
+
+function relaxations(settings: PolicySettings): string[] {
+  const relaxed: string[] = [];
+  if (settings.headers?.strictTransportSecurity === undefined) relaxed.push('Strict-Transport-Security is not sent (it would pin localhost to HTTPS)');
+  const csp = settings.headers?.contentSecurityPolicy;
+  if (csp !== false && csp?.directives?.upgradeInsecureRequests === undefined && csp?.directives?.['upgrade-insecure-requests'] === undefined) {
+    relaxed.push('CSP upgrade-insecure-requests is off');
+  }
+  if (settings.httpsRedirect === undefined) relaxed.push('plain HTTP is not redirected to HTTPS');
+  if (settings.hosts === undefined) relaxed.push(`hosts default to ${LOCAL_HOSTS.join(', ')}`);
+  return relaxed;
+}

@@ -1,0 +1,73 @@
+import type { ReportingOptions } from '../csp-report/reporting-options.js';
+import type { HeadersOptions } from '../headers/plan.js';
+import type { HostsOption } from '../transport/host-allowlist.js';
+import type { HttpsRedirectOptions } from '../transport/https-redirect.js';
+import type { LimitsOptions } from '../transport/limits.js';
+import type { ProxyOptions } from '../transport/trusted-proxy.js';
+import type { EventListener, EventLogger } from './events.js';
+import type { Profile } from './profile.js';
+import type { Size } from './units.js';
+
+/** Overrides for one route, matched by path (and method) before any framework routing. */
+export interface RouteOptions {
+  /** `'/upload'`, `'/users/:id'` (one segment) or `'/api/*'` (the prefix and below). */
+  path: string;
+  /** Only for these methods. Default: every method. */
+  method?: string | readonly string[];
+  /** Per-route limits. */
+  limits?: { body?: Size };
+  /** Header options merged over the policy's (objects key by key; `false` turns a header off). */
+  headers?: HeadersOptions;
+}
+
+/** Everything a profile may override. */
+export type PolicySettings = Omit<AegisOptions, 'env' | 'profiles'>;
+
+/**
+ * The policy. Every option has a secure default; the production profile needs only `hosts`.
+ * @see README.md "Options" for the full reference.
+ */
+export interface AegisOptions {
+  /** Profile to resolve against. Default: `AEGIS_ENV`, else `NODE_ENV`, else `'development'`. */
+  env?: Profile;
+  /**
+   * Host names the service answers for (see {@link HostsOption}). Required in production.
+   * Default outside production: `localhost`, `*.localhost`, `127.0.0.1`, `[::1]`.
+   */
+  hosts?: HostsOption;
+  /** Trusted reverse proxies; default none (forwarding headers are ignored). */
+  proxy?: ProxyOptions | false;
+  /** Response headers. */
+  headers?: HeadersOptions;
+  /** Body, header and time limits. */
+  limits?: LimitsOptions;
+  /** Redirect plain HTTP to HTTPS. Default: on in production, off otherwise. */
+  httpsRedirect?: HttpsRedirectOptions | boolean;
+  /** CSP violation reports. Default: the built-in endpoint at `/_aegis/csp-report`. */
+  reporting?: ReportingOptions | false;
+  /** Per-route overrides, first match wins. */
+  routes?: readonly RouteOptions[];
+  /** Settings merged in for one profile only, e.g. `{ development: { headers: { … } } }`. */
+  profiles?: Partial<Record<Profile, PolicySettings>>;
+  /** A pino-style logger that receives every security event. */
+  logger?: EventLogger;
+  /** Called with every security event. */
+  onEvent?: EventListener;
+  /** Do not print the development-profile notice. Default `false`. */
+  quiet?: boolean;
+}
+
+export const OPTION_KEYS: readonly (keyof AegisOptions)[] = [
+  'env',
+  'hosts',
+  'proxy',
+  'headers',
+  'limits',
+  'httpsRedirect',
+  'reporting',
+  'routes',
+  'profiles',
+  'logger',
+  'onEvent',
+  'quiet',
+];

@@ -1,0 +1,117 @@
+import type { CspReportEndpoint } from '../csp-report/report-endpoint.js';
+import { parseHost, type ParsedHost } from '../transport/host-syntax.js';
+import { normalisePeer } from '../transport/ip.js';
+import type { CompiledPolicy } from './compile-policy.js';
+import { clip, type AegisEventType, type EventBus } from './events.js';
+import { memoise } from './memo.js';
+import { AegisRejection, type AegisReply } from './reply.js';
+import { RequestState, type RequestView } from './request.js';
+
+/** What an adapter must do with a request. */
+export type Outcome =
+  /** Pass the request on: apply `state.plan`'s headers, then call the application. */
+  | { readonly kind: 'continue'; readonly state: RequestState }
+  /** Send this reply and stop (a rejection or a redirect). */
+  | { readonly kind: 'reply'; readonly reply: AegisReply }
+  /** A built-in endpoint (CSP reports): hand it the body. */
+  | { readonly kind: 'endpoint'; readonly state: RequestState; readonly endpoint: CspReportEndpoint };
+
+const parseHostOnce = memoise(parseHost);
+
+interface Refusal {
+  status: number;
+  message: string;
+  reason: string;
+  type: AegisEventType;
+  ip: string;
+  method: string;
+  path: string;
+  detail: Record<string, unknown> | undefined;
+}
+
+/** Emits the event for a refused request and builds the reply (the connection closes, except on 421). */
+function reject(events: EventBus, refusal: Refusal): Outcome {
+  const { status, message, reason, type, ip, method, path, detail } = refusal;
+  events.emit({ type, level: 'warn', time: Date.now(), ip, method, path, status, reason, ...(detail && { detail }) });
+  return { kind: 'reply', reply: new AegisRejection(status, message, reason, status !== 421).toReply() };
+}
+
+/**
+ * Runs the request guards in their fixed order — request target, header count, trusted proxy,
+ * Host, route, HTTPS redirect, Content-Length — and says what the adapter must do.
+ * Nothing here parses configuration: it reads what {@link compilePolicy} prepared.
+ * @internal
+ */
+export function inspectRequest(policy: CompiledPolicy, events: EventBus, reports: CspReportEndpoint | undefined, view: RequestView): Outcome {
+  const { method, target } = view;
+  const fail = (status: number, message: string, reason: string, type: AegisEventType, ip: string, path: string, detail?: Record<string, unknown>) =>
+    reject(events, { status, message, reason, type, ip, method, path, detail });
+
+  // 1. Request target: origin-form, absolute-form (whose authority replaces Host), or `*`.
+  let path: string;
+  let authority: string | undefined;
+  if (target.charCodeAt(0) === 47 /* / */) {
+    const query = target.indexOf('?');
+    path = query === -1 ? target : target.slice(0, query);
+  } else {
+    const absolute = /^https?:\/\/([^/?#]*)([^?#]*)/i.exec(target);
+    if (absolute) {
+      authority = absolute[1] ?? '';
+      path = absolute[2] || '/';
+    } else if (target === '*' && method === 'OPTIONS') path = '*';
+    else return fail(400, 'Bad Request', 'target.malformed', 'request.rejected', normalisePeer(view.remoteAddress), '');
+  }
+
+  // 2. Header count (the server's maxHeaderSize bounds their total size).
+  if (view.headerCount() > policy.limits.headerCount) {
+    return fail(431, 'Request Header Fields Too Large', 'headers.too_many', 'headers.too_many', normalisePeer(view.remoteAddress), path, { count: view.headerCount() });
+  }
+
+  // 3. Trusted proxies: only they may say who the client is, which scheme and which host it used.
+  const forwarded = policy.proxy?.resolve(view.remoteAddress, (name) => view.header(name));
+  const clientIp = forwarded ? forwarded.clientIp : normalisePeer(view.remoteAddress);
+  const protocol = forwarded?.protocol ?? (view.encrypted ? 'https' : 'http');
+
+  // 4. Host: exactly one, well-formed, and on the allowlist.
+  const hostCount = view.hostCount();
+  if (hostCount > 1) return fail(400, 'Bad Request: duplicate Host header', 'host.duplicate', 'host.rejected', clientIp, path);
+  const hostHeader = view.header('host');
+  if (authority === undefined && (hostHeader === undefined || hostHeader === '')) {
+    return fail(400, 'Bad Request: missing Host header', 'host.missing', 'host.rejected', clientIp, path);
+  }
+  let host: ParsedHost | undefined = hostHeader ? parseHostOnce(hostHeader) : undefined;
+  if (hostHeader && !host) return fail(400, 'Bad Request: invalid Host header', 'host.malformed', 'host.rejected', clientIp, path, { host: clip(hostHeader, 100) });
+  const claimed = authority ?? forwarded?.host;
+  if (claimed !== undefined) {
+    host = parseHostOnce(claimed);
+    if (!host) return fail(400, 'Bad Request: invalid host', 'host.malformed', 'host.rejected', clientIp, path, { host: clip(claimed, 100) });
+  }
+  const effectiveHost = host as ParsedHost;
+  if (policy.hosts && !policy.hosts.allows(effectiveHost)) {
+    const reason = effectiveHost.ip ? 'host.ip_literal' : 'host.not_allowed';
+    return fail(421, 'Misdirected Request: this server does not serve that host', reason, 'host.rejected', clientIp, path, { host: clip(claimed ?? hostHeader ?? '', 100) });
+  }
+
+  // 5. Route overrides.
+  const route = policy.routes?.match(method, path);
+  const bodyLimit = route ? route.bodyLimit : policy.limits.body;
+
+  // 6. HTTPS redirect, only ever to an allowed (or the configured) host.
+  if (protocol === 'http' && policy.redirect) {
+    const reply = policy.redirect.redirect(method, effectiveHost.hostname, target, path);
+    if (reply) {
+      events.emit({ type: 'https.redirected', level: 'info', time: Date.now(), ip: clientIp, method, path, status: reply.status, reason: 'https.required' });
+      return { kind: 'reply', reply };
+    }
+  }
+
+  // 7. A declared body larger than the limit is refused before anything reads it.
+  const contentLength = view.header('content-length');
+  if (contentLength !== undefined && Number(contentLength) > bodyLimit) {
+    return fail(413, 'Payload Too Large', 'body.too_large', 'body.too_large', clientIp, path, { limit: bodyLimit, declared: Number(contentLength) });
+  }
+
+  const state = new RequestState(method, path, clientIp, protocol, effectiveHost.hostname, bodyLimit, route ? route.plan : policy.plan);
+  if (reports !== undefined && path === reports.path) return { kind: 'endpoint', state, endpoint: reports };
+  return { kind: 'continue', state };
+}

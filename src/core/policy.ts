@@ -1,0 +1,138 @@
+import { CspReportEndpoint } from '../csp-report/report-endpoint.js';
+import { compileHeaderPlan, type HeaderPlan, type HeadersOptions } from '../headers/plan.js';
+import { serverLimitOptions, type ResolvedLimits, type ServerLimitOptions } from '../transport/limits.js';
+import { compilePolicy, type CompiledPolicy } from './compile-policy.js';
+import { Problems } from './config-error.js';
+import { EventBus, type AegisEvent, type AegisEventType, type EventListener } from './events.js';
+import { mergeOptions } from './merge.js';
+import type { AegisOptions } from './options.js';
+import { inspectRequest, type Outcome } from './pipeline.js';
+import type { Profile } from './profile.js';
+import { checkObject, readSize } from './read-option.js';
+import type { RequestView } from './request.js';
+import type { Size } from './units.js';
+
+/** Overrides applied by a framework's route-level middleware (`security.route({...})`). */
+export interface RouteOverrideOptions {
+  /** Header options merged over the policy's. */
+  headers?: HeadersOptions;
+  /**
+   * A smaller body limit for this route. A larger one must be declared in the policy's `routes`,
+   * because the policy-wide guard has already checked `Content-Length` when route middleware runs.
+   */
+  limits?: { body?: Size };
+}
+
+/** A compiled route-level override. */
+export interface RouteOverride {
+  readonly plan: HeaderPlan;
+  readonly bodyLimit: number | undefined;
+}
+
+let noticeShown = false;
+
+/** Marks policies across module copies (an ESM and a CommonJS copy of Aegis in one process). */
+const POLICY_BRAND = Symbol.for('aegis.policy');
+
+/** True for a policy made by `aegis()`, from this copy of the package or another. */
+export function isAegisPolicy(value: unknown): value is AegisPolicy {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[POLICY_BRAND] === true;
+}
+
+/**
+ * A compiled, immutable security policy. Create it with {@link aegis}; hand it to an adapter
+ * (`aegis/express`, `aegis/node`). Everything is validated and precomputed at construction.
+ */
+export class AegisPolicy {
+  /** The profile the options were resolved against. */
+  readonly profile: Profile;
+  /** Limits in bytes and milliseconds. */
+  readonly limits: ResolvedLimits;
+  /** Options for `http.createServer()` / `https.createServer()` that enforce the header and time limits. */
+  readonly serverOptions: ServerLimitOptions;
+  /** @internal */
+  readonly compiled: CompiledPolicy;
+  /** @internal */
+  readonly events: EventBus;
+  private readonly reports: CspReportEndpoint | undefined;
+  /** @internal */
+  readonly [POLICY_BRAND] = true;
+
+  constructor(options: AegisOptions = {}) {
+    this.compiled = compilePolicy(options);
+    this.profile = this.compiled.profile;
+    this.limits = this.compiled.limits;
+    this.serverOptions = serverLimitOptions(this.limits);
+    this.events = new EventBus(options.logger);
+    if (options.onEvent) this.events.on('*', options.onEvent);
+    const endpoint = this.compiled.reporting?.endpoint;
+    this.reports = endpoint ? new CspReportEndpoint(endpoint, this.events) : undefined;
+    if (this.profile === 'development' && !options.quiet) showDevelopmentNotice(this.compiled);
+    Object.freeze(this);
+  }
+
+  /**
+   * Listens to security events of one type, or all with `'*'`. Returns a function that stops listening.
+   * @example policy.on('host.rejected', (event) => metrics.increment(event.reason))
+   */
+  on(type: AegisEventType | '*', listener: EventListener): () => void {
+    return this.events.on(type, listener);
+  }
+
+  /** Sends an event to the policy's listeners and logger (for adapters and extensions). */
+  emit(event: AegisEvent): void {
+    this.events.emit(event);
+  }
+
+  /**
+   * Runs the guards on one request and says what to do: continue (with the headers to apply),
+   * reply (a rejection or redirect), or hand the body to a built-in endpoint. For adapter authors.
+   */
+  inspect(view: RequestView): Outcome {
+    return inspectRequest(this.compiled, this.events, this.reports, view);
+  }
+
+  /**
+   * Compiles a route-level override once, when the route is declared (never per request).
+   * @throws AegisConfigError when the override is invalid.
+   */
+  routeOverride(overrides: RouteOverrideOptions): RouteOverride {
+    const problems = new Problems();
+    let bodyLimit: number | undefined;
+    if (checkObject(overrides, ['headers', 'limits'], problems, 'route', "{ headers: { … }, limits: { body: '10kb' } }") && overrides.limits !== undefined) {
+      if (checkObject(overrides.limits, ['body'], problems, 'route.limits', "{ body: '10kb' }")) {
+        bodyLimit = readSize(overrides.limits.body, this.limits.body, problems, 'route.limits.body');
+        if (bodyLimit > this.limits.body) {
+          problems.add('route.limits.body', `${bodyLimit} bytes is above the policy-wide limit (${this.limits.body}), which has already been enforced when route middleware runs.`, "declare the larger limit in the policy: routes: [{ path: '/upload', limits: { body: '10mb' } }].");
+        }
+      }
+    }
+    const headerOptions = mergeOptions(this.compiled.headerOptions, overrides.headers);
+    const plan = compileHeaderPlan(headerOptions, { profile: this.profile, problems, path: 'route.headers', reporting: this.compiled.reporting });
+    problems.throwIfAny();
+    return { plan, bodyLimit };
+  }
+}
+
+function showDevelopmentNotice(compiled: CompiledPolicy): void {
+  if (noticeShown || compiled.relaxed.length === 0) return;
+  noticeShown = true;
+  const lines = compiled.relaxed.map((item) => `  - ${item}`).join('\n');
+  process.stderr.write(
+    `[aegis] development profile (${compiled.profileSource}): relaxed for local work:\n${lines}\n` +
+      '  Everything else is enforced as in production. Set AEGIS_ENV=production to run the strict profile.\n',
+  );
+}
+
+/**
+ * Creates a policy: resolves `options` against the profile (`AEGIS_ENV`, else `NODE_ENV`, else
+ * development), validates everything once and precomputes every header.
+ *
+ * @throws AegisConfigError listing every invalid option with its path and fix.
+ * @example
+ * import { aegis } from 'aegis';
+ * const policy = aegis({ hosts: ['example.com', '*.example.com'], proxy: { trust: ['loopback'] } });
+ */
+export function aegis(options: AegisOptions = {}): AegisPolicy {
+  return new AegisPolicy(options);
+}
