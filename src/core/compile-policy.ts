@@ -59,7 +59,7 @@ export function compilePolicy(options: AegisOptions, env: NodeJS.ProcessEnv = pr
   // Errors in the policy's own header options are reported once, under `headers`, not per route.
   const baseHeaders = problems.count === before ? settings.headers : undefined;
   const routes = compileRoutes(settings, { limits, baseHeaders, planContext, problems });
-  const redirect = compileHttpsRedirect(settings.httpsRedirect, { production, hostsChecked: hosts !== undefined, problems, path: 'httpsRedirect' });
+  const redirect = compileHttpsRedirect(settings.httpsRedirect, { production, hostsChecked: settings.hosts !== false, problems, path: 'httpsRedirect' });
 
   problems.throwIfAny();
   return {

@@ -39,6 +39,8 @@ export interface CspOptions {
 /** The CSP compiled once: the header name and a template that only needs the nonce. */
 export interface CompiledCsp {
   readonly headerName: 'Content-Security-Policy' | 'Content-Security-Policy-Report-Only';
+  /** `headerName` in lower case. */
+  readonly lowerName: string;
   /** Header value split where the nonce goes: `template.join(nonce)` is the value. */
   readonly template: readonly string[];
   /** The resolved directives (nonce shown as `'nonce-{nonce}'`), for exporters and checks. */
@@ -96,17 +98,19 @@ export function compileCsp(
   insertNonce(directives, 'script-src', nonceScripts, problems, `${path}.nonce.scripts`);
   insertNonce(directives, 'style-src', nonceStyles, problems, `${path}.nonce.styles`);
 
+  if (directives.size === 0) {
+    problems.add(`${path}.directives`, 'the policy has no directives left.', 'keep useDefaults: true, add directives, or set the header to false.');
+  }
   if (context.reporting) {
     directives.set('report-uri', [context.reporting.uri]);
     directives.set('report-to', [context.reporting.group]);
   }
-  if (directives.size === 0) {
-    problems.add(`${path}.directives`, 'the policy has no directives left.', 'keep useDefaults: true, add directives, or set the header to false.');
-  }
 
   const value = [...directives].map(([name, values]) => (values.length ? `${name} ${values.join(' ')}` : name)).join('; ');
+  const headerName = reportOnly ? 'Content-Security-Policy-Report-Only' : 'Content-Security-Policy';
   return {
-    headerName: reportOnly ? 'Content-Security-Policy-Report-Only' : 'Content-Security-Policy',
+    headerName,
+    lowerName: headerName.toLowerCase(),
     template: value.split(NONCE_SLOT),
     directives: new Map([...directives].map(([name, values]) => [name, values.map((v) => v.replace(NONCE_SLOT, '{nonce}'))])),
   };

@@ -38,18 +38,21 @@ export interface HeadersOptions extends FixedHeaderOptions {
 /** `[name, value]`, with the name in its usual capitalisation. */
 export type HeaderPair = readonly [name: string, value: string];
 
+/** A planned header: `[name, value, lowerCaseName]` (the last saves a lower-casing per request). */
+export type PlannedHeader = readonly [name: string, value: string, lowerName: string];
+
 /**
  * The response headers of a policy (or of one route), compiled once. The request path only copies
  * `secure` or `plain` and renders the CSP template with the request's nonce.
  */
 export interface HeaderPlan {
   /** Headers for a request that arrived over HTTPS (includes HSTS). */
-  readonly secure: readonly HeaderPair[];
+  readonly secure: readonly PlannedHeader[];
   /** Headers for a plain HTTP request. */
-  readonly plain: readonly HeaderPair[];
+  readonly plain: readonly PlannedHeader[];
   /** The CSP, when on; its value needs the request's nonce. */
   readonly csp: CompiledCsp | undefined;
-  /** Header names to remove from the response. */
+  /** Header names to remove from the response, in lower case. */
   readonly remove: readonly string[];
 }
 
@@ -123,12 +126,17 @@ export function compileHeaderPlan(options: HeadersOptions | undefined, context: 
   pairs.push(...readCustom(opts.custom, problems, `${path}.custom`));
 
   const remove = readRemoved(opts.removed, problems, `${path}.removed`);
+  const plain = pairs.map(planned);
   return {
-    secure: hsts ? [['Strict-Transport-Security', hsts], ...pairs] : pairs,
-    plain: pairs,
+    secure: hsts ? [planned(['Strict-Transport-Security', hsts]), ...plain] : plain,
+    plain,
     csp,
     remove,
   };
+}
+
+function planned([name, value]: HeaderPair): PlannedHeader {
+  return [name, value, name.toLowerCase()];
 }
 
 function resolveFrameOptions(raw: unknown, csp: CompiledCsp | undefined, problems: Problems, path: string): string | undefined {
@@ -173,8 +181,14 @@ function readCustom(raw: unknown, problems: Problems, path: string): HeaderPair[
 }
 
 function readRemoved(raw: unknown, problems: Problems, path: string): string[] {
-  if (raw === undefined) return ['X-Powered-By', 'Server'];
-  if (Array.isArray(raw) && raw.every((name) => typeof name === 'string' && TOKEN.test(name))) return [...(raw as string[])];
+  if (raw === undefined) return ['x-powered-by', 'server'];
+  if (Array.isArray(raw) && raw.every((name) => typeof name === 'string' && TOKEN.test(name))) {
+    const names = (raw as string[]).map((name) => name.toLowerCase());
+    const sideEffects = names.filter((name) => ['date', 'connection', 'content-length', 'transfer-encoding'].includes(name));
+    if (sideEffects.length === 0) return names;
+    problems.add(path, `${sideEffects.join(', ')} cannot be removed here: the server manages it.`, 'remove it from the list.');
+    return [];
+  }
   problems.add(path, `expected an array of header names, got ${show(raw)}.`, "write ['X-Powered-By', 'Server'].");
   return [];
 }

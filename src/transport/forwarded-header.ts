@@ -8,6 +8,10 @@ export interface ForwardedHop {
   readonly host?: string;
 }
 
+// name=value, then `;` (next parameter), `,` (next hop) or the end. Unquoted values are tokens; ':'
+// and brackets are tolerated there because some proxies write addresses with ports unquoted.
+const PAIR = /[ \t]*([!#$%&'*+.^_`|~0-9A-Za-z-]+)=(?:([!#$%&'*+.^_`|~0-9A-Za-z:[\]-]+)|"((?:[^"\\]|\\.)*)")[ \t]*([;,]|$)/y;
+
 /**
  * Parses a `Forwarded` header value into hops, left (farthest) to right (nearest).
  * Returns `undefined` when the value is malformed: a broken header is not evidence of anything.
@@ -16,46 +20,20 @@ export interface ForwardedHop {
 export function parseForwarded(value: string): ForwardedHop[] | undefined {
   const hops: ForwardedHop[] = [];
   let hop: Record<string, string> = {};
-  let i = 0;
-  const length = value.length;
-  while (i <= length) {
-    while (i < length && (value[i] === ' ' || value[i] === '\t')) i++;
-    const eq = value.indexOf('=', i);
-    if (eq === -1) return undefined;
-    const name = value.slice(i, eq).trim().toLowerCase();
-    if (!/^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) return undefined;
-    i = eq + 1;
-    let parameterValue: string;
-    if (value[i] === '"') {
-      let text = '';
-      i++;
-      while (i < length && value[i] !== '"') {
-        if (value[i] === '\\') i++;
-        text += value[i] ?? '';
-        i++;
-      }
-      if (value[i] !== '"') return undefined;
-      i++;
-      parameterValue = text;
-    } else {
-      const start = i;
-      while (i < length && value[i] !== ';' && value[i] !== ',') i++;
-      parameterValue = value.slice(start, i).trim();
-    }
+  PAIR.lastIndex = 0;
+  while (PAIR.lastIndex < value.length) {
+    const match = PAIR.exec(value);
+    if (!match) return undefined;
+    const name = (match[1] as string).toLowerCase();
     if (name in hop) return undefined; // a parameter may appear once per hop
-    hop[name] = parameterValue;
-    while (i < length && (value[i] === ' ' || value[i] === '\t')) i++;
-    if (i >= length) {
-      hops.push(hop);
-      break;
-    }
-    if (value[i] === ',') {
+    hop[name] = match[2] ?? (match[3] as string).replace(/\\(.)/g, '$1');
+    if (match[4] !== ';') {
       hops.push(hop);
       hop = {};
-    } else if (value[i] !== ';') return undefined;
-    i++;
+    }
+    if (match[4] === '') break;
   }
-  return hops;
+  return hops.length > 0 && Object.keys(hop).length === 0 ? hops : undefined;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { AegisReply } from '../../core/reply.js';
 import type { RequestState } from '../../core/request.js';
 import type { HeaderPlan } from '../../headers/plan.js';
+import { headerWriter } from './header-writer.js';
 
 /** Writes a reply Aegis decided on; headers the application may have set are dropped first. */
 export function sendReply(res: ServerResponse, reply: AegisReply): void {
@@ -18,15 +19,9 @@ export function sendReply(res: ServerResponse, reply: AegisReply): void {
   res.end(reply.body);
 }
 
-/** Applies a header plan: the precomputed pairs, the CSP with this request's nonce, and removals. */
+/** Applies a header plan: the precomputed headers, the CSP with this request's nonce, and removals. */
 export function applyHeaderPlan(res: ServerResponse, plan: HeaderPlan, state: RequestState): void {
-  const pairs = state.secure ? plan.secure : plan.plain;
-  for (let i = 0; i < pairs.length; i++) {
-    const pair = pairs[i] as readonly [string, string];
-    res.setHeader(pair[0], pair[1]);
-  }
-  if (plan.csp) res.setHeader(plan.csp.headerName, plan.csp.template.join(state.cspNonce));
-  for (let i = 0; i < plan.remove.length; i++) res.removeHeader(plan.remove[i] as string);
+  headerWriter.apply(res, plan, state.secure, plan.csp ? state.cspNonce : '');
 }
 
 /** Removes what {@link applyHeaderPlan} set, so that a route-level plan can replace it. */

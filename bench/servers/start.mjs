@@ -1,0 +1,53 @@
+// Starts one benchmark server: `node start.mjs <config> <port>`. It tells the parent over IPC
+// when it listens, and reports its own CPU time per request between 'start' and 'stop'.
+import http from 'node:http';
+import express from 'express';
+import helmet from 'helmet';
+import { aegis } from 'aegis';
+import { withAegis } from 'aegis/node';
+import { aegisMiddleware } from 'aegis/express';
+import { hello, POLICY_OPTIONS } from './hello.mjs';
+
+const [config, port] = process.argv.slice(2);
+let served = 0;
+const counted = (handler) => (req, res) => {
+  served++;
+  handler(req, res);
+};
+
+function expressApp(middleware) {
+  const app = express();
+  app.use(middleware);
+  app.get('/', (req, res) => {
+    served++;
+    res.type('text/plain').send('Hello, world!\n');
+  });
+  return app;
+}
+
+const listeners = {
+  'node': () => counted(hello),
+  'node+aegis': () => withAegis(aegis(POLICY_OPTIONS), counted(hello)),
+  'express+helmet': () => expressApp(helmet()),
+  'express+aegis': () => expressApp(aegisMiddleware(aegis(POLICY_OPTIONS))),
+};
+
+const make = listeners[config];
+if (!make) {
+  console.error(`unknown configuration ${config}; use one of ${Object.keys(listeners).join(', ')}`);
+  process.exit(2);
+}
+const server = http.createServer(make());
+let cpuAtStart;
+process.on('message', (message) => {
+  if (message === 'start') {
+    served = 0;
+    cpuAtStart = process.cpuUsage();
+    process.send('started');
+  } else if (message === 'stop') {
+    const cpu = process.cpuUsage(cpuAtStart);
+    process.send({ served, cpuMicros: cpu.user + cpu.system });
+  }
+});
+process.on('disconnect', () => process.exit(0));
+server.listen(Number(port), '127.0.0.1', () => process.send('ready'));
