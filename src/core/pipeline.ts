@@ -64,7 +64,8 @@ export function inspectRequest(policy: CompiledPolicy, events: EventBus, reports
 
   // 2. Header count (the server's maxHeaderSize bounds their total size).
   if (view.headerCount() > policy.limits.headerCount) {
-    return fail(431, 'Request Header Fields Too Large', 'headers.too_many', 'headers.too_many', normalisePeer(view.remoteAddress), path, { count: view.headerCount() });
+    // The server stops counting one past the limit (maxHeadersCount), so only the limit is reported.
+    return fail(431, 'Request Header Fields Too Large', 'headers.too_many', 'headers.too_many', normalisePeer(view.remoteAddress), path, { limit: policy.limits.headerCount });
   }
 
   // 3. Trusted proxies: only they may say who the client is, which scheme and which host it used.

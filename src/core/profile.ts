@@ -13,7 +13,7 @@ export function detectProfile(
   env: NodeJS.ProcessEnv = process.env,
 ): { profile: Profile; source: string; invalid?: { source: string; value: string } } {
   if (explicit !== undefined) {
-    if (isProfile(explicit)) return { profile: explicit, source: 'env option' };
+    if (isProfile(explicit)) return { profile: explicit, source: `env: '${explicit}' option` };
     return { profile: 'production', source: 'env option', invalid: { source: 'env', value: String(explicit) } };
   }
   for (const name of ['AEGIS_ENV', 'NODE_ENV'] as const) {
@@ -26,7 +26,7 @@ export function detectProfile(
     if (name === 'NODE_ENV') return { profile: 'production', source: `${name}=${value}` };
     return { profile: 'production', source: name, invalid: { source: name, value } };
   }
-  return { profile: 'development', source: 'default' };
+  return { profile: 'development', source: 'AEGIS_ENV and NODE_ENV unset' };
 }
 
 function normaliseProfileName(value: string): Profile | undefined {

@@ -40,7 +40,8 @@ export interface ServerLimitOptions {
   readonly keepAliveTimeout: number;
   /** How often Node checks the timeouts above (its default, 30 s, would let a slow client linger). */
   readonly connectionsCheckingInterval: number;
-  readonly requireHostHeader: true;
+  /** Off: Aegis checks Host itself (missing, empty, duplicate, malformed), with a clear body and an event. */
+  readonly requireHostHeader: false;
 }
 
 const KNOWN = ['body', 'headerCount', 'headerSize', 'headersTimeout', 'requestTimeout', 'keepAliveTimeout'];
@@ -73,6 +74,6 @@ export function serverLimitOptions(limits: ResolvedLimits): ServerLimitOptions {
     requestTimeout: limits.requestTimeout,
     keepAliveTimeout: limits.keepAliveTimeout,
     connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(limits.headersTimeout / 4))),
-    requireHostHeader: true,
+    requireHostHeader: false,
   };
 }

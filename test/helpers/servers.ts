@@ -2,7 +2,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { aegis, type AegisEvent, type AegisOptions, type AegisPolicy } from '../../src/index.js';
-import { aegisMiddleware } from '../../src/adapters/express/index.js';
+import { aegisMiddleware, type AegisMiddleware } from '../../src/adapters/express/index.js';
 import { applyServerLimits, getAegisContext, withAegis } from '../../src/adapters/node/index.js';
 
 /** A running test server. */
@@ -38,7 +38,11 @@ function route(req: IncomingMessage, res: ServerResponse): void {
 }
 
 /** Starts a server of the given adapter on an ephemeral port with the policy's server limits. */
-export async function startServer(adapter: AdapterName, options: AegisOptions | AegisPolicy, setup?: (app: express.Express) => void): Promise<TestServer> {
+export async function startServer(
+  adapter: AdapterName,
+  options: AegisOptions | AegisPolicy,
+  setup?: (app: express.Express, security: AegisMiddleware) => void,
+): Promise<TestServer> {
   const policy = 'inspect' in options ? options : aegis({ env: 'test', ...options });
   const events: AegisEvent[] = [];
   policy.on('*', (event) => events.push(event));
@@ -49,7 +53,7 @@ export async function startServer(adapter: AdapterName, options: AegisOptions | 
     const app = express();
     const security = aegisMiddleware(policy);
     app.use(security);
-    setup?.(app);
+    setup?.(app, security);
     app.use((req, res) => route(req, res));
     server = createHttpServer(policy.serverOptions, app);
   }

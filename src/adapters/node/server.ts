@@ -43,6 +43,7 @@ export function applyServerLimits<S extends Server>(server: S, policy: AegisPoli
   // One more than allowed, so that the guard sees "too many" instead of Node silently dropping extras.
   server.maxHeadersCount = policy.limits.headerCount + 1;
   settable.connectionsCheckingInterval = limits.connectionsCheckingInterval;
+  (server as unknown as { requireHostHeader: boolean }).requireHostHeader = limits.requireHostHeader;
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => answerClientError(policy, error, socket));
   return server;
 }

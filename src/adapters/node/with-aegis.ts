@@ -1,4 +1,4 @@
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AegisOptions } from '../../core/options.js';
 import type { AegisPolicy } from '../../core/policy.js';
 import { handleNodeRequest, toPolicy } from './handle.js';
@@ -15,13 +15,12 @@ import { handleNodeRequest, toPolicy } from './handle.js';
  *   res.end(`<script nonce="${getAegisContext(req)?.cspNonce}">…</script>`);
  * }));
  */
-export function withAegis<Req extends IncomingMessage = IncomingMessage, Res extends ServerResponse = ServerResponse>(
+export function withAegis(
   policy: AegisPolicy | AegisOptions,
-  listener: RequestListener<typeof IncomingMessage, typeof ServerResponse> | ((req: Req, res: Res) => void),
-): (req: Req, res: Res) => void {
+  listener: (req: IncomingMessage, res: ServerResponse) => void,
+): (req: IncomingMessage, res: ServerResponse) => void {
   const compiled = toPolicy(policy);
-  const call = listener as (req: Req, res: Res) => void;
   return (req, res) => {
-    if (handleNodeRequest(compiled, req, res)) call(req, res);
+    if (handleNodeRequest(compiled, req, res)) listener(req, res);
   };
 }

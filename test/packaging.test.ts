@@ -1,0 +1,95 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * Uses the built package (dist/, made by `npm run build`, which `npm test` runs first) the way a
+ * consumer does: through node_modules/aegis and the package's `exports`, from ESM and CommonJS,
+ * and type-checks a consumer in both module systems.
+ */
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const SUBPATHS = ['aegis', 'aegis/express', 'aegis/node', 'aegis/headers', 'aegis/transport', 'aegis/csp-report'];
+const EXPECTED_EXPORTS: Record<string, string[]> = {
+  aegis: ['AegisConfigError', 'AegisPolicy', 'AegisRejection', 'aegis', 'isAegisPolicy', 'parseDuration', 'parseRate', 'parseSize'],
+  'aegis/express': ['aegisMiddleware', 'getAegisContext'],
+  'aegis/node': ['applyServerLimits', 'createServer', 'getAegisContext', 'withAegis'],
+  'aegis/headers': ['DEFAULT_DENIED', 'FLAG_DIRECTIVES', 'KNOWN_FEATURES', 'REFERRER_POLICIES', 'SOURCE_DIRECTIVES', 'TOKEN_DIRECTIVES', 'createNonce'],
+  'aegis/transport': ['CIDR_ALIASES', 'cidrContains', 'formatIp', 'forwardedAddress', 'hostForUrl', 'normaliseIp', 'parseCidrList', 'parseForwarded', 'parseHost', 'parseIp'],
+  'aegis/csp-report': ['parseCspReports'],
+};
+
+let consumer: string;
+
+beforeAll(() => {
+  if (!existsSync(join(root, 'dist/esm/index.js')) || !existsSync(join(root, 'dist/cjs/index.js'))) {
+    throw new Error('dist/ is missing: run `npm run build` (npm test does it first).');
+  }
+  consumer = mkdtempSync(join(tmpdir(), 'aegis-consumer-'));
+  mkdirSync(join(consumer, 'node_modules'));
+  symlinkSync(root, join(consumer, 'node_modules/aegis'), 'dir');
+});
+
+function run(file: string, source: string): string {
+  writeFileSync(join(consumer, file), source);
+  return execFileSync(process.execPath, [join(consumer, file)], { cwd: consumer, encoding: 'utf8', env: { ...process.env, AEGIS_ENV: 'test' } });
+}
+
+describe('the published package', () => {
+  it('loads every subpath from ESM with the documented exports', () => {
+    const source = `${SUBPATHS.map((p, i) => `import * as m${i} from '${p}';`).join('\n')}
+      console.log(JSON.stringify([${SUBPATHS.map((_, i) => `Object.keys(m${i}).sort()`).join(', ')}]));`;
+    const exported = JSON.parse(run('esm.mjs', source)) as string[][];
+    expect(Object.fromEntries(SUBPATHS.map((p, i) => [p, exported[i]]))).toEqual(EXPECTED_EXPORTS);
+  });
+
+  it('loads every subpath from CommonJS with the same exports', () => {
+    const source = `const names = ${JSON.stringify(SUBPATHS)}.map((p) => Object.keys(require(p)).filter((k) => k !== '__esModule').sort());
+      console.log(JSON.stringify(names));`;
+    const exported = JSON.parse(run('cjs.cjs', source)) as string[][];
+    expect(Object.fromEntries(SUBPATHS.map((p, i) => [p, exported[i]]))).toEqual(EXPECTED_EXPORTS);
+  });
+
+  it('works end to end from CommonJS, even with a policy made by the ESM copy', () => {
+    const source = `
+      const http = require('node:http');
+      const { aegis } = require('aegis');
+      const { withAegis, getAegisContext } = require('aegis/node');
+      import('aegis').then(async (esm) => {
+        const policy = esm.aegis({ hosts: ['localhost'] });
+        const server = http.createServer(withAegis(policy, (req, res) => res.end(getAegisContext(req).cspNonce.length + '')));
+        server.listen(0, '127.0.0.1', async () => {
+          const response = await fetch('http://127.0.0.1:' + server.address().port + '/', { headers: { 'x-test': '1' } });
+          console.log(JSON.stringify([response.status, await response.text(), typeof aegis]));
+          server.close();
+        });
+      });`;
+    // fetch sends Host: 127.0.0.1:<port>, which is not on this policy's allowlist: a 421 proves the guard ran.
+    expect(JSON.parse(run('mixed.cjs', source))).toEqual([421, 'Misdirected Request: this server does not serve that host\n', 'function']);
+  });
+
+  it.each([
+    ['ESM', 'module', 'consumer.mts', `import { aegis, type AegisOptions } from 'aegis';\nimport { aegisMiddleware } from 'aegis/express';\nimport { withAegis } from 'aegis/node';`],
+    ['CommonJS', 'commonjs', 'consumer.cts', `import { aegis, type AegisOptions } from 'aegis';\nimport { aegisMiddleware } from 'aegis/express';\nimport { withAegis } from 'aegis/node';`],
+  ])('has type declarations for %s consumers', (_name, type, file, imports) => {
+    writeFileSync(join(consumer, 'package.json'), JSON.stringify({ type }));
+    const source = `${imports}
+      const options: AegisOptions = { hosts: ['example.com'], headers: { contentSecurityPolicy: { directives: { imgSrc: ["'self'"] } } } };
+      const policy = aegis(options);
+      const middleware = aegisMiddleware(policy);
+      const listener = withAegis(policy, (_req, res) => res.end());
+      // @ts-expect-error: an unknown directive is a type error too
+      aegis({ headers: { contentSecurityPolicy: { directives: { scriptSource: [] } } } });
+      export { middleware, listener };`;
+    writeFileSync(join(consumer, file), source);
+    writeFileSync(
+      join(consumer, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: false, types: ['node'], typeRoots: [join(root, 'node_modules/@types')] }, files: [file] }),
+    );
+    const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+    expect(execFileSync(process.execPath, [tsc, '-p', consumer], { cwd: consumer, encoding: 'utf8' })).toBe('');
+  });
+});
