@@ -15,10 +15,12 @@ const here = dirname(fileURLToPath(import.meta.url));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
-const PAIRS = [
+const ALL_PAIRS = [
   ['node', 'node+aegis'],
   ['express+helmet', 'express+aegis'],
 ];
+// BENCH_ONLY=node runs only the pairs whose subject mentions it.
+const PAIRS = ALL_PAIRS.filter(([, subject]) => !process.env.BENCH_ONLY || subject.includes(process.env.BENCH_ONLY));
 
 function have(command) {
   return spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;

@@ -1,8 +1,9 @@
 /**
  * Security events: every rejection (and a few notable decisions) becomes one structured event,
  * delivered to listeners registered with `policy.on()` and, when given, to a pino-style logger.
- * Events carry the request id, client IP, method and path — never a header value, a body, a query
- * string or a secret.
+ * Events carry the request id, client IP, method and path — never a credential, a cookie, a body,
+ * a query string or a secret. The one attacker-supplied value they may carry is the refused Host,
+ * clipped and stripped of control characters, because triage needs it.
  */
 
 /** Event names emitted by this version. Later features add their own (`csrf.rejected`, …). */

@@ -41,8 +41,14 @@ export interface CompiledCsp {
   readonly headerName: 'Content-Security-Policy' | 'Content-Security-Policy-Report-Only';
   /** `headerName` in lower case. */
   readonly lowerName: string;
-  /** Header value split where the nonce goes: `template.join(nonce)` is the value. */
+  /** Header value for secure requests, split where the nonce goes: `template.join(nonce)` is the value. */
   readonly template: readonly string[];
+  /**
+   * The same for plain-HTTP requests: without `report-to`. Browsers ignore `Reporting-Endpoints`
+   * on insecure pages and, when a policy names a `report-to` group, they also skip `report-uri` —
+   * so a plain page would report nothing at all. Without `report-to`, it reports via `report-uri`.
+   */
+  readonly plainTemplate: readonly string[];
   /** The resolved directives (nonce shown as `'nonce-{nonce}'`), for exporters and checks. */
   readonly directives: ReadonlyMap<string, readonly string[]>;
 }
@@ -101,19 +107,22 @@ export function compileCsp(
   if (directives.size === 0) {
     problems.add(`${path}.directives`, 'the policy has no directives left.', 'keep useDefaults: true, add directives, or set the header to false.');
   }
-  if (context.reporting) {
-    directives.set('report-uri', [context.reporting.uri]);
-    directives.set('report-to', [context.reporting.group]);
-  }
-
-  const value = [...directives].map(([name, values]) => (values.length ? `${name} ${values.join(' ')}` : name)).join('; ');
+  if (context.reporting) directives.set('report-uri', [context.reporting.uri]);
+  const plainValue = render(directives);
+  if (context.reporting) directives.set('report-to', [context.reporting.group]);
+  const value = render(directives);
   const headerName = reportOnly ? 'Content-Security-Policy-Report-Only' : 'Content-Security-Policy';
   return {
     headerName,
     lowerName: headerName.toLowerCase(),
     template: value.split(NONCE_SLOT),
+    plainTemplate: plainValue.split(NONCE_SLOT),
     directives: new Map([...directives].map(([name, values]) => [name, values.map((v) => v.replace(NONCE_SLOT, '{nonce}'))])),
   };
+}
+
+function render(directives: ReadonlyMap<string, readonly string[]>): string {
+  return [...directives].map(([name, values]) => (values.length ? `${name} ${values.join(' ')}` : name)).join('; ');
 }
 
 function applyUserDirectives(target: Map<string, string[]>, given: CspDirectives | undefined, problems: Problems, path: string): void {

@@ -46,7 +46,7 @@ export type PlannedHeader = readonly [name: string, value: string, lowerName: st
  * `secure` or `plain` and renders the CSP template with the request's nonce.
  */
 export interface HeaderPlan {
-  /** Headers for a request that arrived over HTTPS (includes HSTS). */
+  /** Headers for a request that arrived over HTTPS (adds HSTS and Reporting-Endpoints). */
   readonly secure: readonly PlannedHeader[];
   /** Headers for a plain HTTP request. */
   readonly plain: readonly PlannedHeader[];
@@ -122,13 +122,16 @@ export function compileHeaderPlan(options: HeadersOptions | undefined, context: 
   pairs.push(...compileFixedHeaders(opts, problems, path));
   const permissions = compilePermissionsPolicy(opts.permissionsPolicy, problems, `${path}.permissionsPolicy`);
   if (permissions) pairs.push(['Permissions-Policy', permissions]);
-  if (csp && context.reporting) pairs.push(['Reporting-Endpoints', `${context.reporting.group}="${context.reporting.endpointUrl}"`]);
   pairs.push(...readCustom(opts.custom, problems, `${path}.custom`));
 
+  // Browsers only use Reporting-Endpoints (and HSTS) on secure responses.
+  const secureOnly: HeaderPair[] = [];
+  if (hsts) secureOnly.push(['Strict-Transport-Security', hsts]);
+  if (csp && context.reporting) secureOnly.push(['Reporting-Endpoints', `${context.reporting.group}="${context.reporting.endpointUrl}"`]);
   const remove = readRemoved(opts.removed, problems, `${path}.removed`);
   const plain = pairs.map(planned);
   return {
-    secure: hsts ? [planned(['Strict-Transport-Security', hsts]), ...plain] : plain,
+    secure: secureOnly.length ? [...secureOnly.map(planned), ...plain] : plain,
     plain,
     csp,
     remove,

@@ -4,7 +4,7 @@ import { get, sendRaw, type RawResponse } from '../helpers/raw-http.js';
 import { ADAPTERS, startServer, type AdapterName, type TestServer } from '../helpers/servers.js';
 
 const PERMISSIONS =
-  'accelerometer=(), bluetooth=(), browsing-topics=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), hid=(), ' +
+  'accelerometer=(), browsing-topics=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), hid=(), ' +
   'idle-detection=(), magnetometer=(), microphone=(), midi=(), payment=(), screen-wake-lock=(), serial=(), usb=(), xr-spatial-tracking=()';
 
 const TRANSPORT = new Set(['date', 'connection', 'keep-alive', 'content-length', 'content-type', 'transfer-encoding', 'etag']);
@@ -25,15 +25,17 @@ function nonceOf(response: RawResponse): string {
   return (JSON.parse(response.body) as { nonce: string }).nonce;
 }
 
-function productionCsp(nonce: string, upgrade = true): string {
+/** The default CSP; `report-to` only on secure responses (browsers ignore it, and then skip report-uri, on plain ones). */
+function productionCsp(nonce: string, upgrade = true, secure = false): string {
   return (
     "default-src 'self'; base-uri 'self'; object-src 'none'; frame-ancestors 'none'; form-action 'self'; " +
-    `script-src 'nonce-${nonce}' 'strict-dynamic'; ${upgrade ? 'upgrade-insecure-requests; ' : ''}report-uri /_aegis/csp-report; report-to csp-endpoint`
+    `script-src 'nonce-${nonce}' 'strict-dynamic'; ${upgrade ? 'upgrade-insecure-requests; ' : ''}report-uri /_aegis/csp-report${secure ? '; report-to csp-endpoint' : ''}`
   );
 }
 
-function defaults(nonce: string, upgrade = true): Record<string, string> {
+function defaults(nonce: string, upgrade = true, secure = false): Record<string, string> {
   return {
+    ...(secure && { 'reporting-endpoints': 'csp-endpoint="/_aegis/csp-report"' }),
     'x-frame-options': 'DENY',
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'strict-origin-when-cross-origin',
@@ -44,8 +46,7 @@ function defaults(nonce: string, upgrade = true): Record<string, string> {
     'x-permitted-cross-domain-policies': 'none',
     'x-xss-protection': '0',
     'permissions-policy': PERMISSIONS,
-    'reporting-endpoints': 'csp-endpoint="/_aegis/csp-report"',
-    'content-security-policy': productionCsp(nonce, upgrade),
+    'content-security-policy': productionCsp(nonce, upgrade, secure),
   };
 }
 
@@ -65,7 +66,7 @@ async function fetchHeaders(adapter: AdapterName, options: AegisOptions, path = 
 }
 
 describe.each(ADAPTERS)('%s adapter: response headers', (adapter) => {
-  it('sends the production defaults on a plain request (no HSTS on plain HTTP)', async () => {
+  it('sends the production defaults on a plain request (no HSTS, no Reporting API on plain HTTP)', async () => {
     const { headers, nonce } = await fetchHeaders(adapter, PRODUCTION);
     expect(nonce).toMatch(/^[A-Za-z0-9+/]{24}$/);
     expect(headers).toEqual(defaults(nonce));
@@ -73,7 +74,7 @@ describe.each(ADAPTERS)('%s adapter: response headers', (adapter) => {
 
   it('adds HSTS when a trusted proxy says the client used HTTPS', async () => {
     const { headers, nonce } = await fetchHeaders(adapter, PRODUCTION, '/', ['X-Forwarded-Proto: https']);
-    expect(headers).toEqual({ 'strict-transport-security': 'max-age=63072000; includeSubDomains', ...defaults(nonce) });
+    expect(headers).toEqual({ 'strict-transport-security': 'max-age=63072000; includeSubDomains', ...defaults(nonce, true, true) });
   });
 
   it('ignores X-Forwarded-Proto from a peer that is not a trusted proxy', async () => {
@@ -83,7 +84,7 @@ describe.each(ADAPTERS)('%s adapter: response headers', (adapter) => {
 
   it('relaxes HSTS and upgrade-insecure-requests in development, and only those', async () => {
     const { headers, nonce } = await fetchHeaders(adapter, { env: 'development', quiet: true, proxy: { trust: ['loopback'] } }, '/', ['X-Forwarded-Proto: https']);
-    expect(headers).toEqual(defaults(nonce, false));
+    expect(headers).toEqual(defaults(nonce, false, true));
   });
 
   it('gives every request a fresh nonce and the same one to the application', async () => {
@@ -121,7 +122,7 @@ describe.each(ADAPTERS)('%s adapter: response headers', (adapter) => {
       { permissionsPolicy: { geolocation: ['self', 'https://maps.example.com'], camera: false, fullscreen: ['*'], displayCapture: ['self'] } },
       {
         'permissions-policy':
-          'accelerometer=(), bluetooth=(), browsing-topics=(), display-capture=(self), geolocation=(self "https://maps.example.com"), gyroscope=(), hid=(), ' +
+          'accelerometer=(), browsing-topics=(), display-capture=(self), geolocation=(self "https://maps.example.com"), gyroscope=(), hid=(), ' +
           'idle-detection=(), magnetometer=(), microphone=(), midi=(), payment=(), screen-wake-lock=(), serial=(), usb=(), xr-spatial-tracking=(), fullscreen=*',
       },
     ],
@@ -139,7 +140,7 @@ describe.each(ADAPTERS)('%s adapter: response headers', (adapter) => {
       (n) =>
         "default-src 'self'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'; " +
         `script-src 'nonce-${n}' 'strict-dynamic'; upgrade-insecure-requests; img-src 'self' data: https://cdn.example.com; sandbox allow-scripts allow-forms; require-trusted-types-for 'script'; ` +
-        'report-uri /_aegis/csp-report; report-to csp-endpoint',
+        'report-uri /_aegis/csp-report',
       'DENY',
     ],
     [
@@ -169,7 +170,7 @@ describe.each(ADAPTERS)('%s adapter: response headers', (adapter) => {
     [
       'from scratch, without upgrade-insecure-requests',
       { contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"] } } },
-      (n) => `default-src 'none'; script-src 'nonce-${n}'; report-uri /_aegis/csp-report; report-to csp-endpoint`,
+      (n) => `default-src 'none'; script-src 'nonce-${n}'; report-uri /_aegis/csp-report`,
       'DENY',
     ],
     ['upgrade-insecure-requests turned off', { contentSecurityPolicy: { directives: { upgradeInsecureRequests: false } } }, (n) => productionCsp(n, false), 'DENY'],
@@ -186,12 +187,12 @@ describe.each(ADAPTERS)('%s adapter: response headers', (adapter) => {
   });
 
   it('reporting to an external collector, or not at all', async () => {
-    const external = await fetchHeaders(adapter, { ...PRODUCTION, reporting: { url: 'https://reports.example.com/csp', group: 'csp' } });
-    expect(external.headers['content-security-policy']).toBe(productionCsp(external.nonce).replace('report-uri /_aegis/csp-report; report-to csp-endpoint', 'report-uri https://reports.example.com/csp; report-to csp'));
+    const external = await fetchHeaders(adapter, { ...PRODUCTION, reporting: { url: 'https://reports.example.com/csp', group: 'csp' } }, '/', ['X-Forwarded-Proto: https']);
+    expect(external.headers['content-security-policy']).toBe(productionCsp(external.nonce, true, true).replace('report-uri /_aegis/csp-report; report-to csp-endpoint', 'report-uri https://reports.example.com/csp; report-to csp'));
     expect(external.headers['reporting-endpoints']).toBe('csp="https://reports.example.com/csp"');
     await server?.close();
     const none = await fetchHeaders(adapter, { ...PRODUCTION, reporting: false });
-    expect(none.headers['content-security-policy']).toBe(productionCsp(none.nonce).replace('; report-uri /_aegis/csp-report; report-to csp-endpoint', ''));
+    expect(none.headers['content-security-policy']).toBe(productionCsp(none.nonce).replace('; report-uri /_aegis/csp-report', ''));
     expect(none.headers['reporting-endpoints']).toBeUndefined();
   });
 

@@ -39,6 +39,6 @@ describe('the fast header writer', () => {
   });
 
   it('sends the planned block right after the status line', () => {
-    expect(render(headerWriter, () => {}).startsWith('HTTP/1.1 200 OK\r\nStrict-Transport-Security: max-age=63072000; includeSubDomains\r\nX-Frame-Options: DENY\r\n')).toBe(true);
+    expect(render(headerWriter, () => {}).startsWith('HTTP/1.1 200 OK\r\nStrict-Transport-Security: max-age=63072000; includeSubDomains\r\nReporting-Endpoints: csp-endpoint="/_aegis/csp-report"\r\nX-Frame-Options: DENY\r\n')).toBe(true);
   });
 });

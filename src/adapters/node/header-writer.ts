@@ -60,7 +60,7 @@ export const publicHeaderWriter: HeaderWriter = {
   fast: false,
   apply(res, plan, secure, nonce) {
     for (const [name, value] of secure ? plan.secure : plan.plain) res.setHeader(name, value);
-    if (plan.csp) res.setHeader(plan.csp.headerName, plan.csp.template.join(nonce));
+    if (plan.csp) res.setHeader(plan.csp.headerName, (secure ? plan.csp.template : plan.csp.plainTemplate).join(nonce));
     for (const name of plan.remove) res.removeHeader(name);
   },
 };
@@ -121,7 +121,7 @@ function createFastWriter(store: symbol, serialise: Internal['_storeHeader']): H
         headers[header[2]] = [header[0], header[1]]; // a fresh array: appendHeader() mutates entries
       }
       const { csp } = plan;
-      const cspValue = csp ? csp.template.join(nonce) : '';
+      const cspValue = csp ? (secure ? csp.template : csp.plainTemplate).join(nonce) : '';
       if (csp) headers[csp.lowerName] = [csp.headerName, cspValue];
       const active: Active = { headers: planned, block: blockFor(planned), cspLower: csp?.lowerName, cspName: csp?.headerName ?? '', cspValue };
       target[ACTIVE] = active;
@@ -152,7 +152,13 @@ function verify(writer: HeaderWriter): boolean {
   const plan: HeaderPlan = {
     secure: [['X-Aegis-A', '1', 'x-aegis-a'], ['X-Aegis-B', '2', 'x-aegis-b'], ['X-Aegis-C', '3', 'x-aegis-c']],
     plain: [['X-Aegis-A', '1', 'x-aegis-a'], ['X-Aegis-B', '2', 'x-aegis-b'], ['X-Aegis-C', '3', 'x-aegis-c']],
-    csp: { headerName: 'Content-Security-Policy', lowerName: 'content-security-policy', template: ["script-src 'nonce-", "'"], directives: new Map() },
+    csp: {
+      headerName: 'Content-Security-Policy',
+      lowerName: 'content-security-policy',
+      template: ["script-src 'nonce-", "'"],
+      plainTemplate: ["script-src 'nonce-", "'"],
+      directives: new Map(),
+    },
     remove: ['x-powered-by'],
   };
   const render = (apply: (res: ServerResponse) => void): string => {
