@@ -4,7 +4,7 @@ import http from 'node:http';
 import express from 'express';
 import helmet from 'helmet';
 import { aegis } from 'aegis';
-import { withAegis } from 'aegis/node';
+import { createServer } from 'aegis/node';
 import { aegisMiddleware } from 'aegis/express';
 import { hello, POLICY_OPTIONS } from './hello.mjs';
 
@@ -25,19 +25,23 @@ function expressApp(middleware) {
   return app;
 }
 
-const listeners = {
-  'node': () => counted(hello),
-  'node+aegis': () => withAegis(aegis(POLICY_OPTIONS), counted(hello)),
-  'express+helmet': () => expressApp(helmet()),
-  'express+aegis': () => expressApp(aegisMiddleware(aegis(POLICY_OPTIONS))),
+// Each configuration is built the way its documentation says to build it.
+const servers = {
+  'node': () => http.createServer(counted(hello)),
+  'node+aegis': () => createServer(aegis(POLICY_OPTIONS), counted(hello)),
+  'express+helmet': () => http.createServer(expressApp(helmet())),
+  'express+aegis': () => {
+    const policy = aegis(POLICY_OPTIONS);
+    return createServer(policy, expressApp(aegisMiddleware(policy)));
+  },
 };
 
-const make = listeners[config];
+const make = servers[config];
 if (!make) {
-  console.error(`unknown configuration ${config}; use one of ${Object.keys(listeners).join(', ')}`);
+  console.error(`unknown configuration ${config}; use one of ${Object.keys(servers).join(', ')}`);
   process.exit(2);
 }
-const server = http.createServer(make());
+const server = make();
 let cpuAtStart;
 process.on('message', (message) => {
   if (message === 'start') {

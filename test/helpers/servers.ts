@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { aegis, type AegisEvent, type AegisOptions, type AegisPolicy } from '../../src/index.js';
 import { aegisMiddleware, type AegisMiddleware } from '../../src/adapters/express/index.js';
-import { applyServerLimits, getAegisContext, withAegis } from '../../src/adapters/node/index.js';
+import { applyServerLimits, getAegisContext, serverOptions, withAegis } from '../../src/adapters/node/index.js';
 
 /** A running test server. */
 export interface TestServer {
@@ -13,8 +13,13 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export type AdapterName = 'node' | 'express';
-export const ADAPTERS: readonly AdapterName[] = ['node', 'express'];
+/**
+ * The ways a service runs Aegis: `node` and `express` on a server made with aegis/node's
+ * `serverOptions()` (Aegis' request/response classes, virtual headers), `node-plain` and
+ * `express-plain` on a plain `http.createServer()` (real header entries).
+ */
+export type AdapterName = 'node' | 'node-plain' | 'express' | 'express-plain';
+export const ADAPTERS: readonly AdapterName[] = ['node', 'node-plain', 'express', 'express-plain'];
 
 /** What the test application answers: the context Aegis gave it, as JSON. */
 function describe(req: IncomingMessage, res: ServerResponse): void {
@@ -47,15 +52,16 @@ export async function startServer(
   const events: AegisEvent[] = [];
   policy.on('*', (event) => events.push(event));
   let server: Server;
-  if (adapter === 'node') {
-    server = createHttpServer(policy.serverOptions, withAegis(policy, route));
+  const serverSettings = adapter.endsWith('-plain') ? policy.serverOptions : serverOptions(policy);
+  if (adapter.startsWith('node')) {
+    server = createHttpServer(serverSettings, withAegis(policy, route));
   } else {
     const app = express();
     const security = aegisMiddleware(policy);
     app.use(security);
     setup?.(app, security);
     app.use((req, res) => route(req, res));
-    server = createHttpServer(policy.serverOptions, app);
+    server = createHttpServer(serverSettings, app);
   }
   applyServerLimits(server, policy);
   // Dual-stack: IPv4 clients arrive as ::ffff:127.0.0.1, which Aegis must normalise.

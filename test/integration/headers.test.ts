@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AegisOptions } from '../../src/index.js';
 import { get, sendRaw, type RawResponse } from '../helpers/raw-http.js';
@@ -211,9 +212,9 @@ describe.each(ADAPTERS)('%s adapter: response headers', (adapter) => {
   });
 });
 
-describe('header semantics for the application (Express)', () => {
+describe.each(['express', 'express-plain'] as const)('header semantics for the application (%s)', (adapter) => {
   it('the application can read, override, remove and append Aegis headers, one response at a time', async () => {
-    server = await startServer('express', PRODUCTION, (app) => {
+    server = await startServer(adapter, PRODUCTION, (app) => {
       app.get('/changed', (_req, res) => {
         res.setHeader('X-Seen-Frame-Options', String(res.getHeader('x-frame-options')));
         res.setHeader('X-Frame-Options', 'SAMEORIGIN');
@@ -236,7 +237,7 @@ describe('header semantics for the application (Express)', () => {
   });
 
   it('removes X-Powered-By, and route() overrides headers for one route only', async () => {
-    server = await startServer('express', PRODUCTION, (app, security) => {
+    server = await startServer(adapter, PRODUCTION, (app, security) => {
       const embeddable = security.route({ headers: { contentSecurityPolicy: { directives: { frameAncestors: ["'self'", 'https://partner.example'] } }, custom: { 'X-Route': 'embed' } } });
       app.get('/embed', embeddable, (_req, res) => res.json({ nonce: res.locals.cspNonce }));
     });
@@ -254,7 +255,7 @@ describe('header semantics for the application (Express)', () => {
   });
 
   it('route() refuses a body limit above the policy-wide one, at declaration', async () => {
-    server = await startServer('express', PRODUCTION);
+    server = await startServer(adapter, PRODUCTION);
     const security = (await import('../../src/adapters/express/index.js')).aegisMiddleware(server.policy);
     expect(() => security.route({ limits: { body: '2mb' } })).toThrow(
       "route.limits.body: 2097152 bytes is above the policy-wide limit (1048576), which has already been enforced when route middleware runs. Fix: declare the larger limit in the policy: routes: [{ path: '/upload', limits: { body: '10mb' } }].",
@@ -262,16 +263,18 @@ describe('header semantics for the application (Express)', () => {
   });
 });
 
-describe('header semantics for the application (node:http)', () => {
+describe.each(['createServer', 'http.createServer'])('header semantics for the application (node:http, %s)', (kind) => {
   it('an application header set after Aegis wins; Server set by the app is kept', async () => {
-    const { createServer } = await import('../../src/adapters/node/index.js');
+    const { createServer, withAegis } = await import('../../src/adapters/node/index.js');
+    const { createServer: createPlainServer } = await import('node:http');
     const { aegis } = await import('../../src/index.js');
     const policy = aegis(PRODUCTION);
-    const http = createServer(policy, (_req, res) => {
+    const listener = (_req: unknown, res: ServerResponse) => {
       res.setHeader('Content-Security-Policy', "default-src 'none'");
       res.setHeader('Server', 'app');
       res.end('ok');
-    });
+    };
+    const http = kind === 'createServer' ? createServer(policy, listener) : createPlainServer(withAegis(policy, listener));
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
     const port = (http.address() as { port: number }).port;
     try {

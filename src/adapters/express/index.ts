@@ -7,6 +7,7 @@ import type { AegisOptions } from '../../core/options.js';
 import type { AegisPolicy, RouteOverrideOptions } from '../../core/policy.js';
 import { AegisRejection } from '../../core/reply.js';
 import { getRequestState, handleNodeRequest, toPolicy } from '../node/handle.js';
+import { headerWriter } from '../node/aegis-response.js';
 import { applyHeaderPlan, removeHeaderPlan, sendReply } from '../node/respond.js';
 
 export { getAegisContext } from '../node/handle.js';
@@ -46,7 +47,11 @@ export interface AegisMiddleware {
 export function aegisMiddleware(policy?: AegisPolicy | AegisOptions): AegisMiddleware {
   const compiled = toPolicy(policy);
   const middleware = ((req: IncomingMessage, res: Response, next: Next) => {
-    const state = handleNodeRequest(compiled, req, res);
+    // Already guarded by a server from aegis/node's createServer(): only Express's own additions
+    // (X-Powered-By, set after that) remain to be removed.
+    const guarded = getRequestState(req);
+    if (guarded) headerWriter.strip(res, guarded.plan.remove);
+    const state = guarded ?? handleNodeRequest(compiled, req, res);
     if (!state) return;
     if (res.locals) {
       res.locals.aegis = state;

@@ -3,12 +3,27 @@ import { aegis, isAegisPolicy, type AegisPolicy } from '../../core/policy.js';
 import type { AegisOptions } from '../../core/options.js';
 import type { AegisContext, RequestState } from '../../core/request.js';
 import { limitBodyStream } from './body-limit.js';
+import { STATE } from './aegis-response.js';
 import { NodeRequestView } from './request-view.js';
 import { applyHeaderPlan, sendReply } from './respond.js';
 
-const STATE = Symbol.for('aegis.request-state');
+/**
+ * Request → state, for requests that are not AegisIncomingMessage (servers not made by
+ * `createServer()`/`serverOptions()`). A WeakMap rather than a new property: adding a property to
+ * Node's IncomingMessage objects changes their hidden class and slows Node's own code down.
+ */
+const states = new WeakMap<IncomingMessage, RequestState>();
 
-type WithState = IncomingMessage & { [STATE]?: RequestState };
+type WithSlot = IncomingMessage & { [STATE]?: RequestState };
+
+function attach(req: IncomingMessage, state: RequestState): void {
+  if (STATE in req) (req as WithSlot)[STATE] = state;
+  else states.set(req, state);
+}
+
+function stateOf(req: IncomingMessage): RequestState | undefined {
+  return STATE in req ? (req as WithSlot)[STATE] : states.get(req);
+}
 
 /** Accepts a compiled policy or options to compile. @internal */
 export function toPolicy(policyOrOptions: AegisPolicy | AegisOptions | undefined): AegisPolicy {
@@ -27,7 +42,7 @@ export function handleNodeRequest(policy: AegisPolicy, req: IncomingMessage, res
     return undefined;
   }
   const { state } = outcome;
-  (req as WithState)[STATE] = state;
+  attach(req, state);
   if (outcome.kind === 'endpoint') {
     const { headers } = req;
     void outcome.endpoint
@@ -42,10 +57,10 @@ export function handleNodeRequest(policy: AegisPolicy, req: IncomingMessage, res
 
 /** The Aegis context of a request that went through an adapter, or `undefined`. */
 export function getAegisContext(req: IncomingMessage): AegisContext | undefined {
-  return (req as WithState)[STATE];
+  return stateOf(req);
 }
 
 /** The internal state of a request (for route-level middleware). @internal */
 export function getRequestState(req: IncomingMessage): RequestState | undefined {
-  return (req as WithState)[STATE];
+  return stateOf(req);
 }

@@ -4,57 +4,45 @@ import type { HeaderPlan, PlannedHeader } from '../../headers/plan.js';
 /**
  * Writes a header plan onto a node:http response.
  *
- * The plain way, `res.setHeader()` per header, is correct everywhere but slow: Node validates
- * every name and value with regular expressions when they are set, then lower-cases, inspects and
- * concatenates every header again when the response is serialised. For a dozen constant security
- * headers on a hello-world response that is a quarter of the server's time.
+ * The plain way, `res.setHeader()` per header, is correct everywhere but costly for a dozen
+ * constant headers: Node validates each name and value with regular expressions and lower-cases
+ * the name on every call, and stores them in a null-prototype object, which V8 keeps in slow
+ * "dictionary" mode, so every later store and the final walk over the headers are slow too.
  *
- * The fast way keeps Node's semantics and skips the repeated work:
- * 1. Each planned header is stored as a real header entry, exactly as `setHeader` would store it
- *    (`res[kOutHeaders][lowerName] = [name, value]`), but without re-validating values that were
- *    validated once, at construction. `getHeader`, `removeHeader`, `appendHeader` and an
- *    application's own `setHeader` override all behave as usual.
- * 2. When Node serialises the headers (`_storeHeader`), every planned header still present and
- *    unchanged is taken out of that pass and sent as one precomputed block after the status line;
- *    anything the application changed, appended or added goes through Node's normal path.
+ * The fast way stores the very entries `setHeader` would store (`[name, value]` under the
+ * lower-case name, in Node's header store `kOutHeaders`), without re-validating values that were
+ * validated once at construction, in an object V8 keeps in fast mode (same null-prototype
+ * behaviour: nothing inherited). `getHeader`, `removeHeader`, `appendHeader`, an application's own
+ * `setHeader` and Node's serialiser all work on it unchanged.
  *
- * Both steps touch Node internals (`kOutHeaders`, `_storeHeader`), so they are verified once at
- * start-up with a full round trip through Node's own serialiser into its output buffer. If
- * anything differs (another Node version or runtime), every write uses `setHeader` instead.
+ * The header store is a Node.js internal, so the fast writer is verified once at start-up: a
+ * response written with it must produce, byte for byte, what `setHeader` produces, through Node's
+ * own serialiser into its output buffer. If anything differs (another Node version or runtime),
+ * every write uses `setHeader` instead.
  */
 export interface HeaderWriter {
-  /** Sets the plan's headers (HSTS only on secure requests), the CSP with this request's nonce, and removals. */
+  /** Sets the plan's headers (the secure set on secure requests), the CSP with this nonce, and removals. */
   apply(res: ServerResponse, plan: HeaderPlan, secure: boolean, nonce: string): void;
+  /** Removes headers (lower-case names) that something set after `apply`, e.g. Express's X-Powered-By. */
+  strip(res: ServerResponse, lowerNames: readonly string[]): void;
   /** True when the fast path is in use. */
   readonly fast: boolean;
 }
 
-type Entry = [string, unknown];
-type HeaderStore = Record<string, Entry>;
-type Internal = Record<symbol, unknown> & { _storeHeader(firstLine: string, headers: HeaderStore | null): void };
+/** A header entry as Node stores it: `[name as given, value]`. */
+export type Entry = [string, unknown];
+/** Lower-case name → entry. */
+export type HeaderStore = Record<string, Entry>;
 
-const ACTIVE = Symbol('aegis.header-block');
-
-/** One response's planned headers, for the serialisation step. */
-interface Active {
-  readonly headers: readonly PlannedHeader[];
-  readonly block: string;
-  readonly cspLower: string | undefined;
-  readonly cspName: string;
-  readonly cspValue: string;
-}
-
-/** Block strings per plan and scheme, computed on first use. */
-const blocks = new WeakMap<readonly PlannedHeader[], string>();
-
-function blockFor(headers: readonly PlannedHeader[]): string {
-  let block = blocks.get(headers);
-  if (block === undefined) {
-    block = headers.map(([name, value]) => `${name}: ${value}\r\n`).join('');
-    blocks.set(headers, block);
-  }
-  return block;
-}
+/**
+ * A header store in V8's fast mode: instances inherit from an empty null-prototype object, so, like
+ * Node's `{ __proto__: null }`, they have no inherited keys (`constructor`, `__proto__`, … are plain
+ * header names), but unlike it they are not dictionaries.
+ */
+function FastStore(this: HeaderStore): void {}
+FastStore.prototype = Object.create(null) as object;
+/** A new, empty header store in fast mode. */
+export const newStore = (): HeaderStore => new (FastStore as unknown as new () => HeaderStore)();
 
 export const publicHeaderWriter: HeaderWriter = {
   fast: false,
@@ -63,57 +51,25 @@ export const publicHeaderWriter: HeaderWriter = {
     if (plan.csp) res.setHeader(plan.csp.headerName, (secure ? plan.csp.template : plan.csp.plainTemplate).join(nonce));
     for (const name of plan.remove) res.removeHeader(name);
   },
+  strip(res, lowerNames) {
+    for (const name of lowerNames) res.removeHeader(name);
+  },
 };
 
-function createFastWriter(store: symbol, serialise: Internal['_storeHeader']): HeaderWriter {
-  /** Replaces `_storeHeader` for one response: planned, unchanged headers go out as one block. */
-  function storeWithBlock(this: Internal, firstLine: string, headers: HeaderStore | null): void {
-    const active = this[ACTIVE] as Active | undefined;
-    if (!active || headers === null || headers !== this[store]) {
-      serialise.call(this, firstLine, headers);
-      return;
-    }
-    const planned = active.headers;
-    const rest: HeaderStore = { __proto__: null } as unknown as HeaderStore;
-    let taken = 0;
-    let cspTaken = false;
-    for (const key in headers) {
-      const entry = headers[key] as Entry;
-      if (key === active.cspLower && entry[1] === active.cspValue && entry[0] === active.cspName) {
-        cspTaken = true;
-        continue;
-      }
-      const index = indexOf(planned, key);
-      const header = index === -1 ? undefined : planned[index];
-      if (header && entry[1] === header[1] && entry[0] === header[0]) taken |= 1 << index;
-      else rest[key] = entry;
-    }
-    const everything = taken === (1 << planned.length) - 1;
-    let block = everything ? active.block : partialBlock(planned, taken);
-    if (cspTaken) block += `${active.cspName}: ${active.cspValue}\r\n`;
-    this[store] = rest;
-    try {
-      serialise.call(this, firstLine + block, rest);
-    } finally {
-      this[store] = headers;
-    }
-  }
-
+function createFastWriter(store: symbol): HeaderWriter {
   return {
     fast: true,
     apply(res, plan, secure, nonce) {
-      const target = res as unknown as Internal;
-      let headers = target[store] as HeaderStore | null | undefined;
-      if (headers === undefined || res.headersSent || plan.secure.length > 31) {
+      const target = res as unknown as Record<symbol, HeaderStore | null | undefined>;
+      const existing = target[store];
+      if (existing === undefined || res.headersSent) {
         publicHeaderWriter.apply(res, plan, secure, nonce);
         return;
       }
-      for (const name of plan.remove) {
-        if (headers !== null && headers[name] !== undefined) res.removeHeader(name);
-      }
-      if (headers === null) {
-        headers = { __proto__: null } as unknown as HeaderStore;
-        target[store] = headers;
+      const headers = newStore();
+      if (existing !== null) {
+        // Keep what was set before (Express's X-Powered-By, …), minus the headers to remove.
+        for (const key in existing) if (!plan.remove.includes(key)) headers[key] = existing[key] as Entry;
       }
       const planned = secure ? plan.secure : plan.plain;
       for (let i = 0; i < planned.length; i++) {
@@ -121,78 +77,96 @@ function createFastWriter(store: symbol, serialise: Internal['_storeHeader']): H
         headers[header[2]] = [header[0], header[1]]; // a fresh array: appendHeader() mutates entries
       }
       const { csp } = plan;
-      const cspValue = csp ? (secure ? csp.template : csp.plainTemplate).join(nonce) : '';
-      if (csp) headers[csp.lowerName] = [csp.headerName, cspValue];
-      const active: Active = { headers: planned, block: blockFor(planned), cspLower: csp?.lowerName, cspName: csp?.headerName ?? '', cspValue };
-      target[ACTIVE] = active;
-      if (target._storeHeader !== storeWithBlock) target._storeHeader = storeWithBlock;
+      if (csp) headers[csp.lowerName] = [csp.headerName, (secure ? csp.template : csp.plainTemplate).join(nonce)];
+      target[store] = headers;
+    },
+    strip(res, lowerNames) {
+      const target = res as unknown as Record<symbol, HeaderStore | null | undefined>;
+      const existing = target[store];
+      if (!existing || res.headersSent || !lowerNames.some((name) => existing[name] !== undefined)) return;
+      // Rebuilt rather than `delete`d: a delete would turn the store into a slow dictionary.
+      const headers = newStore();
+      for (const key in existing) if (!lowerNames.includes(key)) headers[key] = existing[key] as Entry;
+      target[store] = headers;
     },
   };
-}
-
-function indexOf(planned: readonly PlannedHeader[], lowerName: string): number {
-  for (let i = 0; i < planned.length; i++) if ((planned[i] as PlannedHeader)[2] === lowerName) return i;
-  return -1;
-}
-
-function partialBlock(planned: readonly PlannedHeader[], taken: number): string {
-  let block = '';
-  for (let i = 0; i < planned.length; i++) {
-    if (taken & (1 << i)) block += `${(planned[i] as PlannedHeader)[0]}: ${(planned[i] as PlannedHeader)[1]}\r\n`;
-  }
-  return block;
 }
 
 /**
- * Finds the internals and proves the fast writer produces exactly what setHeader would: the same
- * bytes in Node's output buffer for a response with planned, overridden, removed and
- * application-set headers.
+ * Renders one probe response through Node's own serialiser: planned headers written by `writer`,
+ * then overridden, removed, appended to and added to by "the application". Returns the header
+ * names Node reports and the exact bytes it would send. @internal
  */
-function verify(writer: HeaderWriter): boolean {
+export function renderProbe(
+  writer: HeaderWriter,
+  Class: new (req: IncomingMessage) => ServerResponse = ServerResponse,
+  application: (res: ServerResponse) => unknown = defaultApplication,
+  presets = true,
+): { names: string; wire: string; result: string } {
+  const entries: PlannedHeader[] = [
+    ['X-Aegis-A', '1', 'x-aegis-a'],
+    ['X-Aegis-B', '2', 'x-aegis-b'],
+    ['X-Aegis-C', '3', 'x-aegis-c'],
+    ['X-Aegis-D', '4', 'x-aegis-d'],
+  ];
+  const template = ["script-src 'nonce-", "'"];
   const plan: HeaderPlan = {
-    secure: [['X-Aegis-A', '1', 'x-aegis-a'], ['X-Aegis-B', '2', 'x-aegis-b'], ['X-Aegis-C', '3', 'x-aegis-c']],
-    plain: [['X-Aegis-A', '1', 'x-aegis-a'], ['X-Aegis-B', '2', 'x-aegis-b'], ['X-Aegis-C', '3', 'x-aegis-c']],
-    csp: {
-      headerName: 'Content-Security-Policy',
-      lowerName: 'content-security-policy',
-      template: ["script-src 'nonce-", "'"],
-      plainTemplate: ["script-src 'nonce-", "'"],
-      directives: new Map(),
-    },
+    secure: entries,
+    plain: entries,
+    csp: { headerName: 'Content-Security-Policy', lowerName: 'content-security-policy', template, plainTemplate: template, directives: new Map() },
     remove: ['x-powered-by'],
   };
-  const render = (apply: (res: ServerResponse) => void): string => {
-    const res = new ServerResponse({ method: 'GET', httpVersionMajor: 1, httpVersionMinor: 1, headers: {} } as IncomingMessage);
-    res.sendDate = false;
+  const res = probeResponse(Class);
+  res.sendDate = false;
+  if (presets) {
     res.setHeader('X-Powered-By', 'probe');
-    apply(res);
-    res.setHeader('X-Aegis-B', 'app'); // an application override
-    res.removeHeader('X-Aegis-C'); // an application removal
-    res.setHeader('Content-Type', 'text/plain');
-    if (res.getHeader('x-aegis-a') !== '1') throw new Error('getHeader does not see planned headers');
-    res.end('ok');
-    const output = (res as unknown as { outputData: Array<{ data: unknown }> }).outputData;
-    return output.map((chunk) => String(chunk.data)).join('');
-  };
-  const normal = render((res) => publicHeaderWriter.apply(res, plan, true, 'n0nce'));
-  const fast = render((res) => writer.apply(res, plan, true, 'n0nce'));
-  const sorted = (text: string) => text.split('\r\n').sort().join('\n');
-  return fast.startsWith('HTTP/1.1 200 OK\r\nX-Aegis-A: 1\r\n') && sorted(fast) === sorted(normal) && normal.includes("script-src 'nonce-n0nce'");
+    res.setHeader('X-Before', 'kept');
+  }
+  writer.apply(res, plan, true, 'n0nce');
+  const result = JSON.stringify(application(res) ?? null, (_key, value: unknown) => (value instanceof ServerResponse ? 'response' : value));
+  if (!res.headersSent) res.setHeader('Content-Type', 'text/plain');
+  res.end('ok');
+  const output = (res as unknown as { outputData: Array<{ data: unknown }> }).outputData;
+  return { names: res.getHeaderNames().sort().join(','), wire: output.map((chunk) => String(chunk.data)).join(''), result };
 }
+
+/** What the default probe's application does: read, override, remove and append planned headers. */
+function defaultApplication(res: ServerResponse): unknown {
+  const seen = [res.getHeader('x-aegis-a'), res.hasHeader('X-Aegis-B'), res.getHeader('x-powered-by')];
+  res.setHeader('X-Aegis-B', 'app');
+  res.removeHeader('X-Aegis-C');
+  res.appendHeader('X-Aegis-D', '5');
+  return seen;
+}
+
+/** True when the fast writer gives exactly what setHeader gives. */
+function verify(writer: HeaderWriter): boolean {
+  const expected = renderProbe(publicHeaderWriter);
+  const actual = renderProbe(writer);
+  return expected.wire.includes("script-src 'nonce-n0nce'") && actual.result === expected.result && actual.names === expected.names && actual.wire === expected.wire;
+}
+
+/** A detached response (no socket): Node buffers its output in `outputData`. @internal */
+export function probeResponse(Class: new (req: IncomingMessage) => ServerResponse = ServerResponse): ServerResponse {
+  return new Class({ method: 'GET', httpVersionMajor: 1, httpVersionMinor: 1, headers: {} } as IncomingMessage);
+}
+
+/** Node's header store symbol, when it is where this code expects it. @internal */
+export const headerStore: symbol | undefined = (() => {
+  const probe = probeResponse();
+  const store = Object.getOwnPropertySymbols(probe).find((s) => s.description === 'kOutHeaders');
+  return store && (probe as unknown as Record<symbol, unknown>)[store] === null ? store : undefined;
+})();
 
 function chooseWriter(): HeaderWriter {
   try {
-    if (process.env.AEGIS_HEADER_WRITER === 'public') return publicHeaderWriter;
-    const probe = new ServerResponse({ method: 'GET', httpVersionMajor: 1, httpVersionMinor: 1, headers: {} } as IncomingMessage);
-    const store = Object.getOwnPropertySymbols(probe).find((s) => s.description === 'kOutHeaders');
-    const serialise = (probe as unknown as Internal)._storeHeader;
-    if (!store || (probe as unknown as Internal)[store] !== null || typeof serialise !== 'function') return publicHeaderWriter;
-    const fast = createFastWriter(store, serialise);
+    if (process.env.AEGIS_HEADER_WRITER === 'public' || !headerStore) return publicHeaderWriter;
+    const fast = createFastWriter(headerStore);
     return verify(fast) ? fast : publicHeaderWriter;
   } catch {
     return publicHeaderWriter;
   }
 }
 
-/** The writer chosen for this process (`AEGIS_HEADER_WRITER=public` forces the plain one). */
-export const headerWriter: HeaderWriter = chooseWriter();
+/** The writer for responses of any class: fast entries when verified, else setHeader. */
+export const storeWriter: HeaderWriter = chooseWriter();

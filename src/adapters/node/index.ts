@@ -3,6 +3,6 @@
  * @packageDocumentation
  */
 export { withAegis } from './with-aegis.js';
-export { createServer, applyServerLimits } from './server.js';
+export { createServer, applyServerLimits, serverOptions } from './server.js';
 export { getAegisContext } from './handle.js';
 export type { AegisContext } from '../../core/request.js';

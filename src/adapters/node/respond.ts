@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { AegisReply } from '../../core/reply.js';
 import type { RequestState } from '../../core/request.js';
 import type { HeaderPlan } from '../../headers/plan.js';
-import { headerWriter } from './header-writer.js';
+import { headerWriter } from './aegis-response.js';
 
 /** Writes a reply Aegis decided on; headers the application may have set are dropped first. */
 export function sendReply(res: ServerResponse, reply: AegisReply): void {

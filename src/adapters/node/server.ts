@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import type { AegisPolicy } from '../../core/policy.js';
 import { normalisePeer } from '../../transport/ip.js';
 import { withAegis } from './with-aegis.js';
+import { AegisIncomingMessage, AegisServerResponse } from './aegis-response.js';
 
 const STATUS_TEXT: Readonly<Record<number, string>> = {
   400: 'Bad Request',
@@ -78,11 +79,24 @@ function answerClientError(policy: AegisPolicy, error: NodeJS.ErrnoException, so
 }
 
 /**
- * `http.createServer` with the policy's limits applied and the listener wrapped by {@link withAegis}.
+ * Options for `http.createServer()` / `https.createServer()`: the policy's limits, plus request
+ * and response classes that let Aegis attach its state and send its headers without slowing
+ * Node down (see header-block.ts). Use them when you create the server yourself.
+ * @example https.createServer({ ...serverOptions(policy), key, cert }, app)
+ */
+export function serverOptions(policy: AegisPolicy): ServerOptions & AegisPolicy['serverOptions'] {
+  return { ...policy.serverOptions, IncomingMessage: AegisIncomingMessage, ServerResponse: AegisServerResponse };
+}
+
+/**
+ * `http.createServer` with the policy's limits applied and the listener wrapped by
+ * {@link withAegis}. The listener may be an Express app that mounts `aegisMiddleware` too: the
+ * middleware then finds the request already guarded and only exposes the context
+ * (`res.locals.cspNonce`) and removes what Express added.
  * @example
  * createServer(policy, (req, res) => res.end('ok')).listen(3000);
  */
 export function createServer(policy: AegisPolicy, listener: RequestListener, options: ServerOptions = {}): Server {
-  const server = createHttpServer({ ...policy.serverOptions, ...options }, withAegis(policy, listener));
+  const server = createHttpServer({ ...serverOptions(policy), ...options }, withAegis(policy, listener));
   return applyServerLimits(server, policy);
 }
