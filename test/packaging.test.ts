@@ -16,7 +16,7 @@ const SUBPATHS = ['aegis', 'aegis/express', 'aegis/node', 'aegis/headers', 'aegi
 const EXPECTED_EXPORTS: Record<string, string[]> = {
   aegis: ['AegisConfigError', 'AegisPolicy', 'AegisRejection', 'aegis', 'isAegisPolicy', 'parseDuration', 'parseRate', 'parseSize'],
   'aegis/express': ['aegisMiddleware', 'getAegisContext'],
-  'aegis/node': ['applyServerLimits', 'createServer', 'getAegisContext', 'withAegis'],
+  'aegis/node': ['applyServerLimits', 'createServer', 'getAegisContext', 'serverOptions', 'withAegis'],
   'aegis/headers': ['DEFAULT_DENIED', 'FLAG_DIRECTIVES', 'KNOWN_FEATURES', 'REFERRER_POLICIES', 'SOURCE_DIRECTIVES', 'TOKEN_DIRECTIVES', 'createNonce'],
   'aegis/transport': ['CIDR_ALIASES', 'cidrContains', 'formatIp', 'forwardedAddress', 'hostForUrl', 'normaliseIp', 'parseCidrList', 'parseForwarded', 'parseHost', 'parseIp'],
   'aegis/csp-report': ['parseCspReports'],

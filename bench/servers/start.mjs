@@ -6,7 +6,7 @@ import helmet from 'helmet';
 import { aegis } from 'aegis';
 import { createServer } from 'aegis/node';
 import { aegisMiddleware } from 'aegis/express';
-import { hello, POLICY_OPTIONS } from './hello.mjs';
+import { BODY, hello, POLICY_OPTIONS } from './hello.mjs';
 
 const [config, port] = process.argv.slice(2);
 let served = 0;
@@ -25,9 +25,21 @@ function expressApp(middleware) {
   return app;
 }
 
+// Reference: a response as large as node+aegis's, with the extra bytes in the body and no code at
+// all. It shows what the bytes alone cost (the kernel's share, which any implementation of these
+// headers pays), as opposed to what Aegis' code costs.
+const PADDED_BODY = BODY + 'x'.repeat(Number(process.env.BENCH_EXTRA_BYTES ?? 0));
+
 // Each configuration is built the way its documentation says to build it.
 const servers = {
   'node': () => http.createServer(counted(hello)),
+  'node+same-bytes': () =>
+    http.createServer(
+      counted((_req, res) => {
+        res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+        res.end(PADDED_BODY);
+      }),
+    ),
   'node+aegis': () => createServer(aegis(POLICY_OPTIONS), counted(hello)),
   'express+helmet': () => http.createServer(expressApp(helmet())),
   'express+aegis': () => {

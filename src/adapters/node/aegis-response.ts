@@ -56,16 +56,17 @@ type Serialise = (this: ServerResponse, firstLine: string, headers: unknown) => 
 const nodeSerialise = (ServerResponse.prototype as unknown as { _storeHeader: Serialise })._storeHeader;
 const proto = ServerResponse.prototype;
 
-const plans = new WeakMap<readonly PlannedHeader[], VirtualPlan>();
+/** Cache slot on a plan's header list (an array Aegis compiled; never a Node object). */
+const VIRTUAL_PLAN = Symbol('aegis.virtual-plan-cache');
+type Cached = readonly PlannedHeader[] & { [VIRTUAL_PLAN]?: VirtualPlan };
 
-function virtualPlan(headers: readonly PlannedHeader[], csp: CompiledCsp | undefined): VirtualPlan {
-  let plan = plans.get(headers);
-  if (plan === undefined || plan.csp !== csp) {
-    const index = new Map(headers.map((header, i) => [header[2], i]));
-    if (csp) index.set(csp.lowerName, headers.length);
-    plan = { headers, index, block: headers.map(([name, value]) => `${name}: ${value}\r\n`).join(''), csp };
-    plans.set(headers, plan);
-  }
+function virtualPlan(headers: Cached, csp: CompiledCsp | undefined): VirtualPlan {
+  const cached = headers[VIRTUAL_PLAN];
+  if (cached !== undefined && cached.csp === csp) return cached;
+  const index = new Map(headers.map((header, i) => [header[2], i]));
+  if (csp) index.set(csp.lowerName, headers.length);
+  const plan: VirtualPlan = { headers, index, block: headers.map(([name, value]) => `${name}: ${value}\r\n`).join(''), csp };
+  headers[VIRTUAL_PLAN] = plan;
   return plan;
 }
 
