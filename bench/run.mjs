@@ -10,9 +10,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { canCountInstructions, instructionsPerRequest } from './instructions.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 16);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const ALL_PAIRS = [
@@ -156,7 +157,28 @@ const table = [
   ),
 ];
 console.log(table.join('\n'));
+
+// Second measure: instructions per request (valgrind), which the machine's noise does not move.
+const instructions = [];
+if (process.env.BENCH_INSTRUCTIONS === '0') console.error('bench: instruction counts skipped (BENCH_INSTRUCTIONS=0)');
+else if (!canCountInstructions()) console.error('bench: instruction counts skipped: install valgrind (apt-get install -y valgrind)');
+else {
+  for (const [baseName, subjectName] of PAIRS) {
+    console.error(`  counting instructions: ${baseName}, ${subjectName} (valgrind, about a minute each)`);
+    const base = await instructionsPerRequest(baseName, port++, process.env);
+    const subject = await instructionsPerRequest(subjectName, port++, process.env);
+    instructions.push({ base: baseName, subject: subjectName, baseInstructions: base, subjectInstructions: subject, ratio: subject / base });
+  }
+  table.push(
+    '',
+    '| pair | baseline instructions/request | subject instructions/request | subject / baseline |',
+    '|---|---:|---:|---:|',
+    ...instructions.map((r) => `| ${r.subject} vs ${r.base} | ${r.baseInstructions.toFixed(0)} | ${r.subjectInstructions.toFixed(0)} | ${(r.ratio * 100).toFixed(1)}% |`),
+  );
+  console.log(table.slice(-instructions.length - 3).join('\n'));
+}
+
 mkdirSync(join(here, 'results'), { recursive: true });
 const meta = { date: new Date().toISOString(), node: process.version, rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, pinned: pin };
-writeFileSync(join(here, 'results/latest.json'), `${JSON.stringify({ ...meta, results }, null, 2)}\n`);
+writeFileSync(join(here, 'results/latest.json'), `${JSON.stringify({ ...meta, results, instructions }, null, 2)}\n`);
 writeFileSync(join(here, 'results/latest.md'), `${table.join('\n')}\n`);
