@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { CspReportEndpoint } from '../csp-report/report-endpoint.js';
 import { parseHost, type ParsedHost } from '../transport/host-syntax.js';
 import { normalisePeer } from '../transport/ip.js';
@@ -32,7 +33,7 @@ interface Refusal {
 /** Emits the event for a refused request and builds the reply (the connection closes, except on 421). */
 function reject(events: EventBus, refusal: Refusal): Outcome {
   const { status, message, reason, type, ip, method, path, detail } = refusal;
-  events.emit({ type, level: 'warn', time: Date.now(), ip, method, path, status, reason, ...(detail && { detail }) });
+  events.emit({ type, level: 'warn', time: Date.now(), requestId: randomUUID(), ip, method, path, status, reason, ...(detail && { detail }) });
   return { kind: 'reply', reply: new AegisRejection(status, message, reason, status !== 421).toReply() };
 }
 

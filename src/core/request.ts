@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createNonce } from '../headers/nonce.js';
 import type { HeaderPlan } from '../headers/plan.js';
+import type { AegisEvent, AegisEventType, EventLevel } from './events.js';
 
 /**
  * What an adapter tells the core about a request: the framework-free contract every adapter
@@ -75,5 +76,10 @@ export class RequestState implements AegisContext {
 
   get requestId(): string {
     return (this.id ??= randomUUID());
+  }
+
+  /** An event about this request: its id, client, method and path, plus what happened. */
+  event(type: AegisEventType, level: EventLevel, reason: string, extra: { status?: number; detail?: Readonly<Record<string, unknown>> } = {}): AegisEvent {
+    return { type, level, time: Date.now(), requestId: this.requestId, ip: this.clientIp, method: this.method, path: this.path, reason, ...extra };
   }
 }

@@ -56,32 +56,13 @@ export class CspReportEndpoint {
     const violations = parseCspReports(body.toString('utf8'));
     if (!violations) throw new AegisRejection(400, 'Bad Request', 'csp_report.malformed');
     for (const violation of violations) {
-      this.events.emit({
-        type: 'csp.violation',
-        level: 'warn',
-        time: Date.now(),
-        requestId: state.requestId,
-        ip: state.clientIp,
-        method: state.method,
-        path: state.path,
-        reason: `csp.${violation.disposition === 'report' ? 'reported' : 'blocked'}`,
-        detail: violation as unknown as Record<string, unknown>,
-      });
+      const reason = violation.disposition === 'report' ? 'csp.reported' : 'csp.blocked';
+      this.events.emit(state.event('csp.violation', 'warn', reason, { detail: violation as unknown as Record<string, unknown> }));
     }
     return emptyReply(204, []);
   }
 
   private reject(state: RequestState, rejection: AegisRejection): void {
-    this.events.emit({
-      type: 'csp.report_rejected',
-      level: 'info',
-      time: Date.now(),
-      requestId: state.requestId,
-      ip: state.clientIp,
-      method: state.method,
-      path: state.path,
-      status: rejection.status,
-      reason: rejection.reason,
-    });
+    this.events.emit(state.event('csp.report_rejected', 'info', rejection.reason, { status: rejection.status }));
   }
 }

@@ -23,18 +23,7 @@ export function limitBodyStream(req: IncomingMessage, res: ServerResponse, state
     received += (chunk as { length: number }).length;
     if (received <= state.bodyLimit) return push.call(this, chunk, encoding);
     exceeded = true;
-    events.emit({
-      type: 'body.too_large',
-      level: 'warn',
-      time: Date.now(),
-      requestId: state.requestId,
-      ip: state.clientIp,
-      method: state.method,
-      path: state.path,
-      status: 413,
-      reason: 'body.too_large',
-      detail: { limit: state.bodyLimit, received },
-    });
+    events.emit(state.event('body.too_large', 'warn', 'body.too_large', { status: 413, detail: { limit: state.bodyLimit, received } }));
     sendReply(res, new AegisRejection(413, 'Payload Too Large', 'body.too_large', true).toReply());
     return true;
   };
