@@ -224,10 +224,12 @@ describe('demo site (node examples/demo/server.js)', () => {
     const reply = await send('/api/status', { headers: { Host: 'attacker.example' } });
     expect([reply.status, reply.body]).toEqual([421, 'Misdirected Request: this server does not serve that host\n']);
     const event = await waitForEvent((e) => e.type === 'host.rejected');
+    expect(event.requestId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(event).toEqual({
       type: 'host.rejected',
       level: 'warn',
       time: event.time,
+      requestId: event.requestId,
       ip: '127.0.0.1',
       method: 'GET',
       path: '/api/status',
