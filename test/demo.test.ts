@@ -24,6 +24,7 @@ interface EventLine {
   type: string;
   level: string;
   time: string;
+  requestId?: string;
   ip?: string;
   method?: string;
   path?: string;
