@@ -169,7 +169,7 @@ function serialise(this: Response, firstLine: string, headers: unknown): void {
   nodeSerialise.call(this, firstLine + blockOf(this, plan, direct ? namesIn(headers) : undefined), headers);
 }
 
-export class VirtualHeadersResponse extends ServerResponse implements Virtual {
+class VirtualHeadersResponse extends ServerResponse implements Virtual {
   [PLAN]: VirtualPlan | undefined = undefined;
   [CSP_VALUE] = '';
   [DROPPED] = 0;
@@ -190,7 +190,7 @@ export class VirtualHeadersResponse extends ServerResponse implements Virtual {
 }
 
 /** Writes plans as virtual headers on a {@link VirtualHeadersResponse}, and as real ones elsewhere. */
-export function createVirtualWriter(fallback: HeaderWriter): HeaderWriter {
+function createVirtualWriter(fallback: HeaderWriter): HeaderWriter {
   return {
     fast: true,
     apply(res, plan: HeaderPlan, secure, nonce) {
@@ -228,7 +228,7 @@ export class AegisIncomingMessage extends IncomingMessage {
 }
 
 /** Every header operation an application may do, checked against plain setHeader semantics. */
-export const SCENARIOS: ReadonlyArray<(res: ServerResponse) => unknown> = [
+const SCENARIOS: ReadonlyArray<(res: ServerResponse) => unknown> = [
   () => undefined,
   (res) => res.setHeader('X-Aegis-B', 'app'),
   (res) => res.removeHeader('x-aegis-c'),
