@@ -19,20 +19,18 @@ export type Outcome =
 
 const parseHostOnce = memoise(parseHost);
 
-interface Refusal {
-  status: number;
-  message: string;
-  reason: string;
-  type: AegisEventType;
-  ip: string;
-  method: string;
-  path: string;
-  detail: Record<string, unknown> | undefined;
-}
-
 /** Emits the event for a refused request and builds the reply (the connection closes, except on 421). */
-function reject(events: EventBus, refusal: Refusal): Outcome {
-  const { status, message, reason, type, ip, method, path, detail } = refusal;
+function refuse(
+  events: EventBus,
+  method: string,
+  status: number,
+  message: string,
+  reason: string,
+  type: AegisEventType,
+  ip: string,
+  path: string,
+  detail?: Record<string, unknown>,
+): Outcome {
   events.emit({ type, level: 'warn', time: Date.now(), requestId: randomUUID(), ip, method, path, status, reason, ...(detail && { detail }) });
   return { kind: 'reply', reply: new AegisRejection(status, message, reason, status !== 421).toReply() };
 }
@@ -45,8 +43,6 @@ function reject(events: EventBus, refusal: Refusal): Outcome {
  */
 export function inspectRequest(policy: CompiledPolicy, events: EventBus, reports: CspReportEndpoint | undefined, view: RequestView): Outcome {
   const { method, target } = view;
-  const fail = (status: number, message: string, reason: string, type: AegisEventType, ip: string, path: string, detail?: Record<string, unknown>) =>
-    reject(events, { status, message, reason, type, ip, method, path, detail });
 
   // 1. Request target: origin-form, absolute-form (whose authority replaces Host), or `*`.
   let path: string;
@@ -60,13 +56,13 @@ export function inspectRequest(policy: CompiledPolicy, events: EventBus, reports
       authority = absolute[1] ?? '';
       path = absolute[2] || '/';
     } else if (target === '*' && method === 'OPTIONS') path = '*';
-    else return fail(400, 'Bad Request', 'target.malformed', 'request.rejected', normalisePeer(view.remoteAddress), '');
+    else return refuse(events, method, 400, 'Bad Request', 'target.malformed', 'request.rejected', normalisePeer(view.remoteAddress), '');
   }
 
   // 2. Header count (the server's maxHeaderSize bounds their total size).
   if (view.headerCount() > policy.limits.headerCount) {
     // The server stops counting one past the limit (maxHeadersCount), so only the limit is reported.
-    return fail(431, 'Request Header Fields Too Large', 'headers.too_many', 'headers.too_many', normalisePeer(view.remoteAddress), path, { limit: policy.limits.headerCount });
+    return refuse(events, method, 431, 'Request Header Fields Too Large', 'headers.too_many', 'headers.too_many', normalisePeer(view.remoteAddress), path, { limit: policy.limits.headerCount });
   }
 
   // 3. Trusted proxies: only they may say who the client is, which scheme and which host it used.
@@ -76,22 +72,22 @@ export function inspectRequest(policy: CompiledPolicy, events: EventBus, reports
 
   // 4. Host: exactly one, well-formed, and on the allowlist.
   const hostCount = view.hostCount();
-  if (hostCount > 1) return fail(400, 'Bad Request: duplicate Host header', 'host.duplicate', 'host.rejected', clientIp, path);
+  if (hostCount > 1) return refuse(events, method, 400, 'Bad Request: duplicate Host header', 'host.duplicate', 'host.rejected', clientIp, path);
   const hostHeader = view.header('host');
   if (authority === undefined && (hostHeader === undefined || hostHeader === '')) {
-    return fail(400, 'Bad Request: missing Host header', 'host.missing', 'host.rejected', clientIp, path);
+    return refuse(events, method, 400, 'Bad Request: missing Host header', 'host.missing', 'host.rejected', clientIp, path);
   }
   let host: ParsedHost | undefined = hostHeader ? parseHostOnce(hostHeader) : undefined;
-  if (hostHeader && !host) return fail(400, 'Bad Request: invalid Host header', 'host.malformed', 'host.rejected', clientIp, path, { host: clip(hostHeader, 100) });
+  if (hostHeader && !host) return refuse(events, method, 400, 'Bad Request: invalid Host header', 'host.malformed', 'host.rejected', clientIp, path, { host: clip(hostHeader, 100) });
   const claimed = authority ?? forwarded?.host;
   if (claimed !== undefined) {
     host = parseHostOnce(claimed);
-    if (!host) return fail(400, 'Bad Request: invalid host', 'host.malformed', 'host.rejected', clientIp, path, { host: clip(claimed, 100) });
+    if (!host) return refuse(events, method, 400, 'Bad Request: invalid host', 'host.malformed', 'host.rejected', clientIp, path, { host: clip(claimed, 100) });
   }
   const effectiveHost = host as ParsedHost;
   if (policy.hosts && !policy.hosts.allows(effectiveHost)) {
     const reason = effectiveHost.ip ? 'host.ip_literal' : 'host.not_allowed';
-    return fail(421, 'Misdirected Request: this server does not serve that host', reason, 'host.rejected', clientIp, path, { host: clip(claimed ?? hostHeader ?? '', 100) });
+    return refuse(events, method, 421, 'Misdirected Request: this server does not serve that host', reason, 'host.rejected', clientIp, path, { host: clip(claimed ?? hostHeader ?? '', 100) });
   }
 
   // 5. Route overrides.
@@ -110,7 +106,7 @@ export function inspectRequest(policy: CompiledPolicy, events: EventBus, reports
   // 7. A declared body larger than the limit is refused before anything reads it.
   const contentLength = view.header('content-length');
   if (contentLength !== undefined && Number(contentLength) > bodyLimit) {
-    return fail(413, 'Payload Too Large', 'body.too_large', 'body.too_large', clientIp, path, { limit: bodyLimit, declared: Number(contentLength) });
+    return refuse(events, method, 413, 'Payload Too Large', 'body.too_large', 'body.too_large', clientIp, path, { limit: bodyLimit, declared: Number(contentLength) });
   }
 
   const state = new RequestState(method, path, clientIp, protocol, effectiveHost.hostname, bodyLimit, route ? route.plan : policy.plan);

@@ -62,6 +62,13 @@ export interface CspReportTargets {
 }
 
 const NONCE_SLOT = '\u0000nonce\u0000';
+
+/** The CSP header value for one request: the secure or plain template with this request's nonce. */
+export function renderCsp(csp: CompiledCsp, secure: boolean, nonce: string): string {
+  const template = secure ? csp.template : csp.plainTemplate;
+  // One nonce slot (script-src) is the common case: two concatenations instead of a join.
+  return template.length === 2 ? (template[0] as string) + nonce + (template[1] as string) : template.join(nonce);
+}
 const NONCE_SOURCE = `'nonce-${NONCE_SLOT}'`;
 
 const DEFAULT_DIRECTIVES: ReadonlyArray<readonly [string, readonly string[]]> = [

@@ -1,5 +1,5 @@
 import { IncomingMessage, ServerResponse, type OutgoingHttpHeader, type OutgoingHttpHeaders } from 'node:http';
-import type { CompiledCsp } from '../../headers/csp.js';
+import { renderCsp, type CompiledCsp } from '../../headers/csp.js';
 import type { HeaderPlan, PlannedHeader } from '../../headers/plan.js';
 import type { RequestState } from '../../core/request.js';
 import { headerStore, newStore, publicHeaderWriter, renderProbe, storeWriter, type HeaderStore, type HeaderWriter } from './header-writer.js';
@@ -37,6 +37,8 @@ interface VirtualPlan {
   readonly headers: readonly PlannedHeader[];
   /** Lower-case name → position (the CSP is position `headers.length`). */
   readonly index: ReadonlyMap<string, number>;
+  /** Name lengths present in `index`: most application headers are ruled out without lower-casing. */
+  readonly lengths: ReadonlySet<number>;
   /** Every header, `Name: value\r\n`, in order. */
   readonly block: string;
   readonly csp: CompiledCsp | undefined;
@@ -65,22 +67,29 @@ function virtualPlan(headers: Cached, csp: CompiledCsp | undefined): VirtualPlan
   if (cached !== undefined && cached.csp === csp) return cached;
   const index = new Map(headers.map((header, i) => [header[2], i]));
   if (csp) index.set(csp.lowerName, headers.length);
-  const plan: VirtualPlan = { headers, index, block: headers.map(([name, value]) => `${name}: ${value}\r\n`).join(''), csp };
+  const lengths = new Set([...index.keys()].map((name) => name.length));
+  const plan: VirtualPlan = { headers, index, lengths, block: headers.map(([name, value]) => `${name}: ${value}\r\n`).join(''), csp };
   headers[VIRTUAL_PLAN] = plan;
   return plan;
 }
 
-/** The value of virtual header `i`, when it is still virtual. */
-function virtualValue(res: Response, lowerName: string): string | undefined {
+/** Position of a header name in the plan, or undefined. */
+function positionOf(plan: VirtualPlan, name: string): number | undefined {
+  return plan.lengths.has(name.length) ? plan.index.get(name.toLowerCase()) : undefined;
+}
+
+/** The value of a virtual header, when it is still virtual. */
+function virtualValue(res: Response, name: string): string | undefined {
   const plan = res[PLAN];
   if (plan === undefined) return undefined;
-  const i = plan.index.get(lowerName);
+  const i = positionOf(plan, name);
   if (i === undefined || res[DROPPED] & (1 << i)) return undefined;
   return i === plan.headers.length ? res[CSP_VALUE] : (plan.headers[i] as PlannedHeader)[1];
 }
 
-function drop(res: Response, lowerName: string): void {
-  const i = res[PLAN]?.index.get(lowerName);
+function drop(res: Response, name: string): void {
+  const plan = res[PLAN];
+  const i = plan === undefined ? undefined : positionOf(plan, name);
   if (i !== undefined) res[DROPPED] |= 1 << i;
 }
 
@@ -126,19 +135,19 @@ function namesIn(headers: unknown): Set<string> {
 // The overrides, installed as own properties by the constructor.
 function setHeader(this: Response, name: string, value: number | string | readonly string[]): ServerResponse {
   proto.setHeader.call(this, name, value);
-  if (this[PLAN] !== undefined) drop(this, name.toLowerCase());
+  if (this[PLAN] !== undefined) drop(this, name);
   return this;
 }
 function getHeader(this: Response, name: string): number | string | string[] | undefined {
   const value = proto.getHeader.call(this, name);
-  return value !== undefined || this[PLAN] === undefined ? value : virtualValue(this, name.toLowerCase());
+  return value !== undefined || this[PLAN] === undefined ? value : virtualValue(this, name);
 }
 function hasHeader(this: Response, name: string): boolean {
-  return proto.hasHeader.call(this, name) || (this[PLAN] !== undefined && virtualValue(this, name.toLowerCase()) !== undefined);
+  return proto.hasHeader.call(this, name) || (this[PLAN] !== undefined && virtualValue(this, name) !== undefined);
 }
 function removeHeader(this: Response, name: string): void {
   proto.removeHeader.call(this, name);
-  if (this[PLAN] !== undefined) drop(this, name.toLowerCase());
+  if (this[PLAN] !== undefined) drop(this, name);
 }
 function appendHeader(this: Response, name: string, value: string | readonly string[]): ServerResponse {
   materialise(this);
@@ -202,7 +211,7 @@ function createVirtualWriter(fallback: HeaderWriter): HeaderWriter {
       const record = virtual as unknown as Store;
       const { csp } = plan;
       virtual[PLAN] = virtualPlan(secure ? plan.secure : plan.plain, csp);
-      virtual[CSP_VALUE] = csp ? (secure ? csp.template : csp.plainTemplate).join(nonce) : '';
+      virtual[CSP_VALUE] = csp ? renderCsp(csp, secure, nonce) : '';
       virtual[DROPPED] = 0;
       const store = record[headerStore as symbol];
       if (store === null) {

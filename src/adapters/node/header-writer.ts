@@ -1,4 +1,5 @@
 import { ServerResponse, type IncomingMessage } from 'node:http';
+import { renderCsp } from '../../headers/csp.js';
 import type { HeaderPlan, PlannedHeader } from '../../headers/plan.js';
 
 /**
@@ -48,7 +49,7 @@ export const publicHeaderWriter: HeaderWriter = {
   fast: false,
   apply(res, plan, secure, nonce) {
     for (const [name, value] of secure ? plan.secure : plan.plain) res.setHeader(name, value);
-    if (plan.csp) res.setHeader(plan.csp.headerName, (secure ? plan.csp.template : plan.csp.plainTemplate).join(nonce));
+    if (plan.csp) res.setHeader(plan.csp.headerName, renderCsp(plan.csp, secure, nonce));
     for (const name of plan.remove) res.removeHeader(name);
   },
   strip(res, lowerNames) {
@@ -77,7 +78,7 @@ function createFastWriter(store: symbol): HeaderWriter {
         headers[header[2]] = [header[0], header[1]]; // a fresh array: appendHeader() mutates entries
       }
       const { csp } = plan;
-      if (csp) headers[csp.lowerName] = [csp.headerName, (secure ? csp.template : csp.plainTemplate).join(nonce)];
+      if (csp) headers[csp.lowerName] = [csp.headerName, renderCsp(csp, secure, nonce)];
       target[store] = headers;
     },
     strip(res, lowerNames) {

@@ -33,7 +33,7 @@ export class NodeRequestView implements RequestView {
     let count = 0;
     for (let i = 0; i < raw.length; i += 2) {
       const name = raw[i] as string;
-      if (name.length === 4 && name.toLowerCase() === 'host') count++;
+      if (name.length === 4 && (name === 'Host' || name === 'host' || name.toLowerCase() === 'host')) count++;
     }
     return count;
   }
