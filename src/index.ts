@@ -3,7 +3,7 @@
  * @packageDocumentation
  */
 export { aegis, AegisPolicy, isAegisPolicy } from './core/policy.js';
-export type { RouteOverride, RouteOverrideOptions } from './core/policy.js';
+export type { RouteOverride, RouteOverrideOptions, PolicySummary } from './core/policy.js';
 export { AegisConfigError } from './core/config-error.js';
 export type { ConfigProblem } from './core/config-error.js';
 export { AegisRejection } from './core/reply.js';

@@ -29,6 +29,19 @@ export interface RouteOverride {
   readonly bodyLimit: number | undefined;
 }
 
+/** A policy as plain data (see {@link AegisPolicy.describe}). */
+export interface PolicySummary {
+  readonly profile: Profile;
+  /** Allowed host patterns, or false when the allowlist is off. */
+  readonly hosts: readonly string[] | false;
+  /** Trusted proxies as configured, or false. */
+  readonly proxy: string | false;
+  readonly httpsRedirect: boolean;
+  /** Lower-case header name → value, as sent on a secure response. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly removedHeaders: readonly string[];
+}
+
 let noticeShown = false;
 
 /** Marks policies across module copies (an ESM and a CommonJS copy of Aegis in one process). */
@@ -90,6 +103,25 @@ export class AegisPolicy {
    */
   inspect(view: RequestView): Outcome {
     return inspectRequest(this.compiled, this.events, this.reports, view);
+  }
+
+  /**
+   * What the policy sends and enforces, as plain data: for deploy checks, exporters and humans.
+   * Headers are those of a secure response; the CSP nonce appears as `{nonce}`.
+   */
+  describe(): PolicySummary {
+    const { compiled } = this;
+    const headers: Record<string, string> = {};
+    for (const [name, value] of compiled.plan.secure) headers[name.toLowerCase()] = value;
+    if (compiled.plan.csp) headers[compiled.plan.csp.lowerName] = compiled.plan.csp.template.join('{nonce}');
+    return {
+      profile: this.profile,
+      hosts: compiled.hosts ? compiled.hosts.entries : false,
+      proxy: compiled.proxy ? compiled.proxy.description : false,
+      httpsRedirect: compiled.redirect !== undefined,
+      headers,
+      removedHeaders: compiled.plan.remove,
+    };
   }
 
   /**

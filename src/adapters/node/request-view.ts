@@ -23,7 +23,9 @@ export class NodeRequestView implements RequestView {
   }
 
   header(name: string): string | undefined {
-    const value = this.req.headers[name];
+    const { headers } = this.req;
+    const value = headers[name];
+    if (value === undefined && name === 'host') return headers[':authority'] as string | undefined; // HTTP/2
     return Array.isArray(value) ? value.join(', ') : value;
   }
 
@@ -31,11 +33,16 @@ export class NodeRequestView implements RequestView {
     // Node keeps only the first Host in `headers`; duplicates are visible in rawHeaders.
     const raw = this.req.rawHeaders;
     let count = 0;
+    let authority = 0;
     for (let i = 0; i < raw.length; i += 2) {
       const name = raw[i] as string;
       if (name.length === 4 && (name === 'Host' || name === 'host' || name.toLowerCase() === 'host')) count++;
+      else if (name === ':authority') authority++;
     }
-    return count;
+    if (authority === 0) return count;
+    // HTTP/2: :authority stands for Host; both may be sent only when they agree (RFC 9113 §8.3.1).
+    const { headers } = this.req;
+    return count === 0 || headers.host === headers[':authority'] ? Math.max(authority, count) : 2;
   }
 
   headerCount(): number {

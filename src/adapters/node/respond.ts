@@ -15,7 +15,8 @@ export function sendReply(res: ServerResponse, reply: AegisReply): void {
   res.statusCode = reply.status;
   for (const [name, value] of reply.headers) res.setHeader(name, value);
   res.setHeader('Content-Length', Buffer.byteLength(reply.body));
-  if (reply.close) res.setHeader('Connection', 'close');
+  // HTTP/2 responses (which have a stream) close differently: Connection is not allowed there.
+  if (reply.close && (res as { stream?: unknown }).stream === undefined) res.setHeader('Connection', 'close');
   res.end(reply.body);
 }
 

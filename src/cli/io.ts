@@ -1,0 +1,34 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { paletteFor, type Palette } from '../checks/report.js';
+
+/** Where a command writes, and what it knows of its surroundings (injected, so tests can run it in-process). */
+export interface CommandIo {
+  readonly stdout: { write(text: string): unknown; isTTY?: boolean };
+  readonly stderr: { write(text: string): unknown; isTTY?: boolean };
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+}
+
+/** A usage mistake: exit code 2, with the command's help pointer. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** The process's own streams and environment. */
+export function processIo(): CommandIo {
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+}
+
+/** Colours for stdout: only on a terminal, never with NO_COLOR. */
+export function colours(io: CommandIo): Palette {
+  return paletteFor(io.stdout, io.env);
+}
+
+/** Parses a command's options strictly: unknown options and positionals are usage errors. */
+export function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T): ReturnType<typeof parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: false }>> {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: false });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}

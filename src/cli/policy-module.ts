@@ -1,0 +1,70 @@
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const DEFAULT_NAMES = ['aegis.policy.js', 'aegis.policy.mjs', 'aegis.policy.cjs', 'aegis.policy.ts', 'aegis.policy.mts'];
+
+/** The default policy module in a directory, if there is one. */
+export function findPolicyModule(cwd: string): string | undefined {
+  return DEFAULT_NAMES.map((name) => join(cwd, name)).find((path) => existsSync(path));
+}
+
+/**
+ * Imports a policy module with `env` in place (its `aegis()` call reads AEGIS_ENV when it runs).
+ * JavaScript is imported as is. TypeScript is run through `tsx` when the project has it (full
+ * fidelity), else transpiled on its own with the project's `typescript` (a single-file module
+ * whose imports are packages or JavaScript); with neither, the error says what to install.
+ */
+export async function importPolicyModule(file: string, env: NodeJS.ProcessEnv): Promise<unknown> {
+  const saved = { ...process.env };
+  Object.assign(process.env, env);
+  try {
+    if (/\.(?:c|m)?ts$/.test(file)) return await importTypeScript(file);
+    // A query string makes a fresh module record, so one process can check several profiles.
+    return await import(`${pathToFileURL(file).href}?aegis-check=${Date.now()}-${Math.random()}`);
+  } finally {
+    for (const key of Object.keys(process.env)) if (!(key in saved)) Reflect.deleteProperty(process.env, key);
+    Object.assign(process.env, saved);
+  }
+}
+
+async function importTypeScript(file: string): Promise<unknown> {
+  const require = createRequire(file);
+  const tsx = tryResolve(require, 'tsx/esm/api');
+  if (tsx) {
+    const api = (await import(pathToFileURL(tsx).href)) as { tsImport(specifier: string, parent: string): Promise<unknown> };
+    return api.tsImport(pathToFileURL(file).href, pathToFileURL(file).href);
+  }
+  const typescript = tryResolve(require, 'typescript');
+  if (!typescript) throw new Error('a TypeScript policy module needs `tsx` or `typescript` installed in the project (npm install -D tsx), or compile it to JavaScript first.');
+  const ts = (await import(pathToFileURL(typescript).href)) as { default: TypeScriptApi } & TypeScriptApi;
+  const api = ts.default ?? ts;
+  const output = api.transpileModule(readFileSync(file, 'utf8'), {
+    compilerOptions: { module: api.ModuleKind.ESNext, target: api.ScriptTarget.ES2022, verbatimModuleSyntax: false },
+    fileName: file,
+  }).outputText;
+  // Beside the original (under a hidden name, removed right after), so that its relative imports
+  // and the project's packages resolve exactly as they would for the original.
+  const compiled = join(dirname(file), `.aegis-check-${process.pid}-${Date.now()}.mjs`);
+  try {
+    writeFileSync(compiled, output);
+    return await import(pathToFileURL(compiled).href);
+  } finally {
+    rmSync(compiled, { force: true });
+  }
+}
+
+interface TypeScriptApi {
+  transpileModule(source: string, options: { compilerOptions: object; fileName: string }): { outputText: string };
+  ModuleKind: { ESNext: number };
+  ScriptTarget: { ES2022: number };
+}
+
+function tryResolve(require: NodeJS.Require, specifier: string): string | undefined {
+  try {
+    return require.resolve(specifier);
+  } catch {
+    return undefined;
+  }
+}
