@@ -1,18 +1,30 @@
 /**
  * The demo site as a user runs it: `node examples/demo/server.js` in a child process, spoken to
- * over real sockets. Proves the routes, the headers that matter, the JSON event lines on stdout,
- * and a clean exit on SIGTERM even with a keep-alive connection open.
+ * over real sockets. Proves the HTTPS listener with the development certificate (trusted here as
+ * the only CA, so the certificate must really cover localhost), the redirect listener, the routes,
+ * the headers that matter, the JSON event lines on stdout, and a clean exit on SIGTERM even with a
+ * keep-alive connection open. Also: the production profile refuses to start the demo.
+ *
+ * The development certificate is made in a temporary directory (AEGIS_DEV_CERT_DIR, which the
+ * demo passes to serve() as devCertificateDir), not in the repository's `.aegis/dev-cert`: the test
+ * sees the certificate being made, and does not depend on (or reuse) whatever is cached there.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { Agent, request, type IncomingHttpHeaders } from 'node:http';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import { Agent, request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const LISTENING = /^Aegis demo listening on http:\/\/localhost:(\d+)\/$/;
+const LISTENING = /^Aegis demo listening on https:\/\/localhost:(\d+)\/ \(http:\/\/localhost:(\d+)\/ redirects there\)$/;
 const CSP =
-  /^default-src 'self'; base-uri 'self'; object-src 'none'; frame-ancestors 'none'; form-action 'self'; script-src 'nonce-([A-Za-z0-9+/]{22,}={0,2})' 'strict-dynamic'; report-uri \/_aegis\/csp-report$/;
+  /^default-src 'self'; base-uri 'self'; object-src 'none'; frame-ancestors 'none'; form-action 'self'; script-src 'nonce-([A-Za-z0-9+/]{22,}={0,2})' 'strict-dynamic'; report-uri \/_aegis\/csp-report; report-to csp-endpoint$/;
+/** The opening of serve()'s notice about the development certificate (its wording belongs to src/serve/serve.ts). */
+const DEV_CERT_NOTICE = '[aegis] serving HTTPS with a self-signed development certificate (';
 
 interface Reply {
   status: number;
@@ -35,22 +47,52 @@ interface EventLine {
 
 let child: ChildProcessWithoutNullStreams;
 let port = 0;
+let httpPort = 0;
 let stdout = '';
 let stderr = '';
+const workDir = mkdtempSync(join(tmpdir(), 'aegis-demo-'));
+const certDir = join(workDir, 'dev-cert');
+/** The development certificate the demo made, read once it listens: the only CA the requests trust. */
+let ca: Buffer;
 // A keep-alive agent: connections stay open between requests, as a browser's would.
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 
-/** One HTTP request to the demo, over the keep-alive agent. */
-function send(path: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Reply> {
+interface SendOptions {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+/** Collects a response into a Reply. */
+function collect(resolve: (reply: Reply) => void) {
+  return (res: IncomingMessage) => {
+    let body = '';
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => (body += chunk));
+    res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+  };
+}
+
+/**
+ * One HTTPS request to the demo, over the keep-alive agent. It connects to 127.0.0.1 but names
+ * `localhost` (SNI, Host), and verifies the certificate against the development certificate only
+ * (no `rejectUnauthorized: false`).
+ */
+function send(path: string, options: SendOptions = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: options.headers, agent }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
+    const headers = { Host: `localhost:${port}`, ...options.headers };
+    const req = request({ host: '127.0.0.1', servername: 'localhost', ca, port, path, method: options.method ?? 'GET', headers, agent }, collect(resolve));
     req.on('error', reject);
     req.end(options.body);
+  });
+}
+
+/** One plain-HTTP request to the redirect listener (on its own connection). */
+function sendPlain(path: string, host: string): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port: httpPort, path, headers: { Host: host }, agent: false }, collect(resolve));
+    req.on('error', reject);
+    req.end();
   });
 }
 
@@ -70,11 +112,11 @@ function events(): EventLine[] {
     .map((line) => JSON.parse(line) as EventLine);
 }
 
-/** Waits (at most `ms`) until an event matching `test` has been printed. */
-async function waitForEvent(test: (event: EventLine) => boolean, ms = 5000): Promise<EventLine> {
+/** Waits (at most `ms`) until `count` events matching `test` have been printed, and returns the last of them. */
+async function waitForEvent(test: (event: EventLine) => boolean, count = 1, ms = 5000): Promise<EventLine> {
   const deadline = Date.now() + ms;
   for (;;) {
-    const found = events().find(test);
+    const found = events().filter(test)[count - 1];
     if (found) return found;
     if (Date.now() > deadline) throw new Error(`no matching event within ${ms} ms; stdout was:\n${stdout}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
@@ -93,50 +135,74 @@ function exitWithin(ms: number): Promise<number | null> {
   });
 }
 
+/** Runs `node examples/demo/server.js` from the repository root (for the `aegis` self-import) with `env` added. */
+function spawnDemo(env: Record<string, string>): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, ['examples/demo/server.js'], { cwd: ROOT, env: { ...process.env, ...env } });
+}
+
 beforeAll(async () => {
   if (!existsSync(`${ROOT}dist/esm/index.js`)) throw new Error('dist/ is missing: run `npm run build` (npm test does it in pretest).');
-  child = spawn(process.execPath, ['examples/demo/server.js'], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', AEGIS_ENV: 'development' },
-  });
+  child = spawnDemo({ PORT: '0', HTTP_PORT: '0', HOST: '127.0.0.1', AEGIS_ENV: 'development', AEGIS_DEV_CERT_DIR: certDir });
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  port = await new Promise<number>((resolve, reject) => {
+  [port, httpPort] = await new Promise<[number, number]>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the demo printed no listening line within 10 s.\nstdout: ${stdout}\nstderr: ${stderr}`)), 10_000);
     const check = () => {
       const match = LISTENING.exec(stdout.split('\n')[0] ?? '');
       if (match && stdout.includes('\n')) {
         clearTimeout(timer);
-        resolve(Number(match[1]));
+        resolve([Number(match[1]), Number(match[2])]);
       }
     };
     child.stdout.on('data', check);
     child.once('exit', (code) => reject(new Error(`the demo exited with ${code} before listening.\nstderr: ${stderr}`)));
   });
+  ca = readFileSync(join(certDir, 'dev-cert.pem'));
 });
 
 afterAll(() => {
   agent.destroy();
   if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  rmSync(workDir, { recursive: true, force: true });
 });
 
 describe('demo site (node examples/demo/server.js)', () => {
-  it('prints exactly one line with the real port, and the development notice on stderr only', () => {
+  it('prints exactly one line with the real ports, and the notices on stderr only', () => {
     expect(port).toBeGreaterThan(0);
-    expect(stdout).toBe(`Aegis demo listening on http://localhost:${port}/\n`);
-    // The notice's wording belongs to src/core/policy.ts; only its stream and opening matter here.
+    expect(httpPort).toBeGreaterThan(0);
+    expect(httpPort).not.toBe(port);
+    expect(stdout).toBe(`Aegis demo listening on https://localhost:${port}/ (http://localhost:${httpPort}/ redirects there)\n`);
+    // The notices' wording belongs to src/core/policy.ts and src/serve/serve.ts; only their stream,
+    // their opening and how often they appear matter here.
     expect(stderr.startsWith('[aegis] development profile')).toBe(true);
+    expect(stderr.split(DEV_CERT_NOTICE)).toHaveLength(2);
+    expect(stderr).toContain(`${DEV_CERT_NOTICE}${join(certDir, 'dev-cert.pem')}, valid until `);
   });
 
-  it('GET /api/status answers the exact JSON with the security headers', async () => {
-    const reply = await send('/api/status', { headers: { Host: `localhost:${port}` } });
+  it('serves HTTP/1.1 only: an Express app gets no HTTP/2, even when the client offers h2 first', async () => {
+    const protocol = await new Promise<string | false | null>((resolve, reject) => {
+      const socket = connect({ host: '127.0.0.1', port, servername: 'localhost', ca, ALPNProtocols: ['h2', 'http/1.1'] }, () => {
+        // Verified against the development certificate for the name localhost.
+        expect(socket.authorized).toBe(true);
+        resolve(socket.alpnProtocol);
+        socket.end();
+      });
+      socket.on('error', reject);
+    });
+    expect(protocol).toBe('http/1.1');
+  });
+
+  it('GET /api/status answers the exact JSON over HTTPS with the security headers', async () => {
+    const reply = await send('/api/status');
     expect(reply.status).toBe(200);
     expect(reply.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(reply.body).toBe('{"service":"aegis-demo","status":"ok"}');
     expect(reply.headers['content-security-policy']).toMatch(CSP);
     expect(reply.headers['x-frame-options']).toBe('DENY');
-    // Plain HTTP: no Reporting-Endpoints and no report-to (browsers ignore them there; report-uri works).
-    expect(reply.headers['reporting-endpoints']).toBe(undefined);
+    // A secure response: the Reporting API endpoint is announced (the CSP names it with report-to).
+    expect(reply.headers['reporting-endpoints']).toBe('csp-endpoint="/_aegis/csp-report"');
+    // The development profile never sends HSTS, even over HTTPS: it would pin localhost to HTTPS.
+    expect(reply.headers['strict-transport-security']).toBe(undefined);
     expect(reply.headers['x-powered-by']).toBe(undefined);
   });
 
@@ -176,7 +242,7 @@ describe('demo site (node examples/demo/server.js)', () => {
   it('logs a CSP report (report-uri format) as one JSON line, without the query string', async () => {
     const report = {
       'csp-report': {
-        'document-uri': `http://localhost:${port}/blocked?session=s3cr3t-token`,
+        'document-uri': `https://localhost:${port}/blocked?session=s3cr3t-token`,
         'blocked-uri': 'inline',
         'effective-directive': 'script-src-elem',
         disposition: 'enforce',
@@ -188,7 +254,7 @@ describe('demo site (node examples/demo/server.js)', () => {
     const event = await waitForEvent((e) => e.type === 'csp.violation' && e.detail?.lineNumber === 14);
     expect(event).toMatchObject({ level: 'warn', ip: '127.0.0.1', method: 'POST', path: '/_aegis/csp-report', reason: 'csp.blocked' });
     expect(event.detail).toEqual({
-      documentURL: `http://localhost:${port}/blocked`,
+      documentURL: `https://localhost:${port}/blocked`,
       blockedURL: 'inline',
       effectiveDirective: 'script-src-elem',
       disposition: 'enforce',
@@ -203,15 +269,15 @@ describe('demo site (node examples/demo/server.js)', () => {
       {
         type: 'csp-violation',
         age: 1,
-        url: `http://localhost:${port}/blocked`,
-        body: { documentURL: `http://localhost:${port}/blocked`, blockedURL: 'inline', effectiveDirective: 'script-src-elem', disposition: 'report', lineNumber: 15 },
+        url: `https://localhost:${port}/blocked`,
+        body: { documentURL: `https://localhost:${port}/blocked`, blockedURL: 'inline', effectiveDirective: 'script-src-elem', disposition: 'report', lineNumber: 15 },
       },
     ];
     const reply = await send('/_aegis/csp-report', { method: 'POST', headers: { 'Content-Type': 'application/reports+json' }, body: JSON.stringify(body) });
     expect(reply.status).toBe(204);
     const event = await waitForEvent((e) => e.type === 'csp.violation' && e.detail?.lineNumber === 15);
     expect(event.reason).toBe('csp.reported');
-    expect(event.detail).toEqual({ documentURL: `http://localhost:${port}/blocked`, blockedURL: 'inline', effectiveDirective: 'script-src-elem', disposition: 'report', lineNumber: 15 });
+    expect(event.detail).toEqual({ documentURL: `https://localhost:${port}/blocked`, blockedURL: 'inline', effectiveDirective: 'script-src-elem', disposition: 'report', lineNumber: 15 });
   });
 
   it('the report endpoint only accepts POST', async () => {
@@ -240,10 +306,51 @@ describe('demo site (node examples/demo/server.js)', () => {
     });
   });
 
-  it('exits 0 within 3 s on SIGTERM, with a keep-alive connection still open', async () => {
+  it('the plain-HTTP listener redirects to the same path and query on HTTPS (308), and logs it', async () => {
+    const reply = await sendPlain('/api/status?x=1', `localhost:${httpPort}`);
+    expect([reply.status, reply.headers.location, reply.body]).toEqual([308, `https://localhost:${port}/api/status?x=1`, '']);
+    const event = await waitForEvent((e) => e.type === 'https.redirected');
+    expect(event).toMatchObject({ level: 'info', ip: '127.0.0.1', method: 'GET', path: '/api/status', status: 308, reason: 'https.required' });
+  });
+
+  it('the plain-HTTP listener checks the Host too: a foreign one gets 421, not a redirect', async () => {
+    const reply = await sendPlain('/api/status?x=1', 'attacker.example');
+    expect([reply.status, reply.headers.location, reply.body]).toEqual([421, undefined, 'Misdirected Request: this server does not serve that host\n']);
+    // The second host.rejected event of this run (the first came from the HTTPS listener above).
+    const event = await waitForEvent((e) => e.type === 'host.rejected', 2);
+    expect(event).toMatchObject({ level: 'warn', ip: '127.0.0.1', method: 'GET', path: '/api/status', status: 421, reason: 'host.not_allowed', detail: { host: 'attacker.example' } });
+  });
+
+  it('exits 0 within 3 s on SIGTERM, with a keep-alive connection still open, every event line intact', async () => {
     const reply = await send('/api/status');
     expect(reply.headers.connection).toBe('keep-alive');
     expect(child.kill('SIGTERM')).toBe(true);
     expect(await exitWithin(3000)).toBe(0);
+    // Nothing was cut short or added on the way out: the listening line, then whole JSON lines.
+    expect(stdout.endsWith('\n')).toBe(true);
+    expect(events().map((e) => e.type)).toEqual([
+      'csp.violation',
+      'csp.violation',
+      'csp.report_rejected',
+      'host.rejected',
+      'https.redirected',
+      'host.rejected',
+    ]);
+  });
+});
+
+describe('demo site in the production profile', () => {
+  it('refuses to start without hosts, with Aegis\' message on stderr, and exits 1', async () => {
+    const demo = spawnDemo({ PORT: '0', HTTP_PORT: '0', HOST: '127.0.0.1', AEGIS_ENV: 'production', AEGIS_DEV_CERT_DIR: join(workDir, 'production') });
+    let out = '';
+    let err = '';
+    demo.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    demo.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+    const code = await new Promise<number | null>((resolve) => demo.once('close', resolve));
+    expect(code).toBe(1);
+    expect(out).toBe('');
+    expect(err).toMatch(/^Invalid Aegis policy \(1 problem\):\n {2}- hosts: the production profile needs the host names this service answers for/);
+    // Refused before serve() ran: no development certificate was made.
+    expect(existsSync(join(workDir, 'production'))).toBe(false);
   });
 });

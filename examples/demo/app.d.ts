@@ -1,5 +1,4 @@
 // Types for app.js, so that TypeScript tests can build the demo app (the demo itself stays plain JavaScript).
-import type { RequestListener, Server } from 'node:http';
 import type { Express } from 'express';
 import type { AegisOptions, AegisPolicy } from 'aegis';
 
@@ -8,6 +7,3 @@ export declare const STATUS: Readonly<{ service: 'aegis-demo'; status: 'ok' }>;
 
 /** Builds the demo's policy (from `options`, default `{}`) and the Express app that uses it. */
 export declare function createDemo(options?: AegisOptions): { app: Express; policy: AegisPolicy };
-
-/** A node:http server (node:https with `tls`) for `listener`, with the policy's header and time limits applied. */
-export declare function createDemoServer(policy: AegisPolicy, listener: RequestListener, tls?: { key: string | Buffer; cert: string | Buffer }): Server;

@@ -1,13 +1,11 @@
 /**
  * The demo site as a factory: one Aegis policy and the Express app that uses it. `server.js`
- * runs it; the tests build the same app, so what they prove holds for the demo itself.
+ * serves it over HTTPS with `serve()`; the tests build the same app, so what they prove holds for
+ * the demo itself.
  */
-import { createServer } from 'node:http';
-import { createServer as createTlsServer } from 'node:https';
 import express from 'express';
 import { aegis } from 'aegis';
 import { aegisMiddleware } from 'aegis/express';
-import { applyServerLimits, serverOptions } from 'aegis/node';
 import { blockedPage, homePage, STYLESHEET } from './pages.js';
 
 /** The exact body of `GET /api/status`. */
@@ -26,7 +24,9 @@ export function createDemo(options = {}) {
 
   // Mounted first, so that every response (pages, API, 404) gets the headers and every request
   // is checked (Host, limits) before any route sees it. The endpoint /_aegis/csp-report is
-  // answered here too: it turns browser reports into `csp.violation` events.
+  // answered here too: it turns browser reports into `csp.violation` events. Under serve() (see
+  // server.js) the server has already done all this before Express runs: the middleware then
+  // only exposes the nonce as `res.locals.cspNonce` and removes what Express adds (X-Powered-By).
   app.use(aegisMiddleware(policy));
 
   // A nonce'd inline script that runs, and a fetch() to the JSON API (allowed by default-src 'self').
@@ -59,20 +59,4 @@ export function createDemo(options = {}) {
   });
 
   return { app, policy };
-}
-
-/**
- * A node:http server (node:https when `tls` is given) for a request listener, with the policy's
- * header and time limits applied: slow or oversized requests are answered by Aegis before Express
- * sees them.
- * @param {import('aegis').AegisPolicy} policy
- * @param {import('node:http').RequestListener} listener the Express app, or a wrapper around it
- * @param {{ key: string | Buffer, cert: string | Buffer }} [tls] PEM key and certificate
- * @returns {import('node:http').Server}
- */
-export function createDemoServer(policy, listener, tls) {
-  // serverOptions(): the limits, plus Aegis' request and response classes (faster headers).
-  const options = serverOptions(policy);
-  const server = tls ? createTlsServer({ ...options, ...tls }, listener) : createServer(options, listener);
-  return applyServerLimits(server, policy);
 }

@@ -1,55 +1,73 @@
 /**
- * The Aegis demo site. Run it with `npm start` (which builds Aegis first), then open
- * http://localhost:8080/.
+ * The Aegis demo site, served over HTTPS. Run it with `npm start` (which builds Aegis first), then
+ * open https://localhost:8443/ (your browser warns about the self-signed certificate: accept it
+ * for localhost), or http://localhost:8080/, which redirects there.
  *
  *   /                  an inline script with the CSP nonce: it runs and calls the JSON API
  *   /api/status        a JSON API route
  *   /blocked           an inline script without the nonce: the browser blocks it and reports it
  *   /_aegis/csp-report Aegis' built-in endpoint for those reports (POST only)
  *
- * Environment: PORT (default 8080; 0 picks a free port), HOST (default 127.0.0.1), and
- * AEGIS_ENV or NODE_ENV for the profile (default development, which only answers to the
- * localhost names; production needs a `hosts` option, so this demo refuses to start there).
+ * Environment:
+ *   PORT               the HTTPS port (default 8443; 0 picks a free port)
+ *   HTTP_PORT          the plain-HTTP port that only redirects to HTTPS (default 8080; 0 picks a free port)
+ *   HOST               the address to bind (default 127.0.0.1: the demo is not reachable from other machines)
+ *   AEGIS_DEV_CERT_DIR where the development certificate is cached (default .aegis/dev-cert under
+ *                      the working directory, which .gitignore covers)
+ *   AEGIS_ENV or NODE_ENV  the profile (default development, which only answers to the localhost
+ *                      names; production needs a `hosts` option and a real certificate, so this
+ *                      demo refuses to start there, says why, and exits 1)
  *
- * Output: one line saying where it listens, then one JSON line per security event on stdout.
+ * Output: one line on stdout saying where it listens, then one JSON line per security event.
  * Events carry the request id, client IP, method, path, status and reason, plus a few safe facts
  * (a refused Host name, shortened; a CSP report without its query strings): never a body, a
- * cookie, a token or a secret.
+ * cookie, a token or a secret. Notices (the development profile, the development certificate)
+ * go to stderr.
+ *
+ * SIGTERM or SIGINT (Ctrl-C): serve() stops accepting connections, lets requests in flight finish,
+ * closes idle keep-alive connections and exits 0.
  */
-import { createDemo, createDemoServer } from './app.js';
+import { serve } from 'aegis/serve';
+import { createDemo } from './app.js';
 
-const port = readPort(process.env.PORT);
+const port = readPort('PORT', 8443);
+const redirectPort = readPort('HTTP_PORT', 8080);
 const host = process.env.HOST || '127.0.0.1';
 
+// The policy and the Express app (see app.js). In production the policy refuses to be built
+// without `hosts`: the message lists every problem, and the demo exits 1.
 const { app, policy } = startOrExplain(createDemo);
 
-// Every security event (rejected Host, oversized body, CSP violation…) as one JSON line.
+// Every security event (rejected Host, oversized body, CSP violation, HTTPS redirect…) as one JSON line.
 policy.on('*', (event) => {
   process.stdout.write(`${JSON.stringify({ ...event, time: new Date(event.time).toISOString() })}\n`);
 });
 
-const server = createDemoServer(policy, app);
-
-server.on('error', (error) => {
-  console.error(`Aegis demo could not listen on ${host}:${port}: ${error.message}`);
+let server;
+try {
+  // serve() demonstrates the whole HTTPS set-up in one call:
+  // - HTTPS on `port` with Mozilla's intermediate TLS profile (HTTP/1.1 only for an Express app);
+  // - without a configured certificate, outside production: a self-signed certificate for
+  //   localhost, 127.0.0.1 and ::1, made once and cached (it says so on stderr);
+  // - a plain-HTTP listener on `redirectPort` that checks the Host and answers 308 to the same
+  //   path on HTTPS;
+  // - graceful shutdown on SIGTERM and SIGINT, then exit 0 (handleSignals, the default, spelt out);
+  // - in production, a refusal to start an unsafe deployment (no certificate, for one).
+  server = await serve(app, policy, {
+    port,
+    redirectPort,
+    host,
+    devCertificateDir: process.env.AEGIS_DEV_CERT_DIR || undefined,
+    handleSignals: true,
+  });
+} catch (error) {
+  // A port already in use, say: one line, exit 1.
+  console.error(`Aegis demo could not start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
-});
-
-server.listen(port, host, () => {
-  // The real port, which differs from PORT when PORT=0.
-  const { port: bound } = /** @type {import('node:net').AddressInfo} */ (server.address());
-  process.stdout.write(`Aegis demo listening on http://localhost:${bound}/\n`);
-});
-
-/** Stops accepting connections, drops the open ones (keep-alive included) and exits 0. */
-function shutDown() {
-  server.close(() => process.exit(0));
-  server.closeAllConnections();
-  // Should close() ever hang, do not hang with it.
-  setTimeout(() => process.exit(1), 5000).unref();
 }
-process.once('SIGTERM', shutDown);
-process.once('SIGINT', shutDown);
+
+// The real ports, which differ from PORT and HTTP_PORT when those are 0.
+process.stdout.write(`Aegis demo listening on ${server.url} (http://localhost:${server.redirectPort}/ redirects there)\n`);
 
 /** Runs `build`, or prints why the policy was refused (AegisConfigError lists every problem) and exits 1. */
 function startOrExplain(build) {
@@ -61,12 +79,13 @@ function startOrExplain(build) {
   }
 }
 
-/** PORT as a number from 0 to 65535, or exit with a message. */
-function readPort(raw) {
-  if (raw === undefined || raw === '') return 8080;
+/** The environment variable `name` as a port number from 0 to 65535 (`fallback` when unset), or exit with a message. */
+function readPort(name, fallback) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0 || value > 65535 || !/^\d+$/.test(raw)) {
-    console.error(`PORT must be a number from 0 to 65535, got "${raw}".`);
+  if (!/^\d+$/.test(raw) || value > 65535) {
+    console.error(`${name} must be a number from 0 to 65535, got "${raw}".`);
     process.exit(1);
   }
   return value;

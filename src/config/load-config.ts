@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Problems, show } from '../core/config-error.js';
+import { AegisConfigError, Problems, show } from '../core/config-error.js';
 import { detectProfile, PROFILES, type Profile } from '../core/profile.js';
 import { checkEntry, convert, type Config, type ConfigEntry, type ConfigSchema } from './config-schema.js';
 import { parseDotenv } from './dotenv.js';
@@ -35,6 +35,11 @@ export interface LoadConfigOptions {
   envFile?: string | false;
   /** Directory the `.env` file is resolved against. Default `process.cwd()`. */
   cwd?: string;
+  /**
+   * On problems: `'throw'` an AegisConfigError (the default), or `'exit'`: print every problem with
+   * its fix on stderr and exit 1 — what a service wants at start-up (no stack trace, no value shown).
+   */
+  onError?: 'throw' | 'exit';
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -98,7 +103,11 @@ export function loadConfig<const S extends ConfigSchema>(schema: S, options: Loa
     list.forEach((secret, i) => secrets.push({ name: entry.env, index: i, count: list.length, secret }));
   }
   checkSecrets(secrets, profile, problems, relaxed);
-  problems.throwIfAny();
+  if (problems.count > 0 && options.onError === 'exit') {
+    process.stderr.write(`${new AegisConfigError(problems.list, 'configuration').message}\n`);
+    process.exit(1);
+  }
+  problems.throwIfAny('configuration');
   return seal(values, schema, { profile, source, warnings, relaxed }) as Config<S>;
 }
 

@@ -22,16 +22,17 @@ export class AegisConfigError extends Error {
   override readonly name = 'AegisConfigError';
   readonly problems: readonly ConfigProblem[];
 
-  constructor(problems: readonly ConfigProblem[]) {
-    super(formatProblems(problems));
+  /** @param subject what was invalid, for the first line (default `Aegis policy`). */
+  constructor(problems: readonly ConfigProblem[], subject = 'Aegis policy') {
+    super(formatProblems(problems, subject));
     this.problems = problems;
   }
 }
 
-function formatProblems(problems: readonly ConfigProblem[]): string {
+function formatProblems(problems: readonly ConfigProblem[], subject: string): string {
   const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
   const lines = problems.map((p) => `  - ${p.path}: ${p.message} Fix: ${p.fix}`);
-  return `Invalid Aegis policy (${count}):\n${lines.join('\n')}`;
+  return `Invalid ${subject} (${count}):\n${lines.join('\n')}`;
 }
 
 /**
@@ -49,8 +50,8 @@ export class Problems {
     return this.list.length;
   }
 
-  throwIfAny(): void {
-    if (this.list.length > 0) throw new AegisConfigError(this.list);
+  throwIfAny(subject?: string): void {
+    if (this.list.length > 0) throw new AegisConfigError(this.list, subject);
   }
 }
 

@@ -1,39 +1,58 @@
-import type { Server as HttpServer, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import type { Http2SecureServer, Http2Session } from 'node:http2';
-import type { Server as TlsServer } from 'node:tls';
+import type { Socket } from 'node:net';
+import type { Server as TlsServer, TLSSocket } from 'node:tls';
 
 type AnyServer = HttpServer | Http2SecureServer | TlsServer;
 
-/** Keeps count of in-flight requests and HTTP/2 sessions, so that a shutdown can let them finish. */
+/**
+ * Knows every connection of a server and what it is doing, so that a shutdown can stop accepting,
+ * let in-flight requests finish, and close the rest — for node:http, node:https and node:http2
+ * (whose HTTP/1.1 fallback has no `closeIdleConnections`).
+ */
 export class ShutdownTracker {
-  private readonly responses = new Set<ServerResponse>();
+  /** HTTP/1 connections → requests in flight on them. */
+  private readonly connections = new Map<Socket, number>();
   private readonly sessions = new Set<Http2Session>();
   private closing = false;
 
   constructor(private readonly server: AnyServer) {
-    server.on('request', (_req: unknown, res: ServerResponse) => {
-      this.responses.add(res);
-      if (this.closing) closeAfter(res);
-      res.on('close', () => {
-        this.responses.delete(res);
-        if (this.closing) this.closeIdle();
-      });
+    // TLS servers: the TLS socket (what requests see); plain servers: the TCP socket.
+    const tls = 'setSecureContext' in server;
+    server.on(tls ? 'secureConnection' : 'connection', (socket: Socket | TLSSocket) => {
+      this.connections.set(socket, 0);
+      socket.once('close', () => this.connections.delete(socket));
     });
     server.on('session', (session: Http2Session) => {
       this.sessions.add(session);
-      session.on('close', () => this.sessions.delete(session));
+      if (session.socket) this.connections.delete(session.socket as Socket); // GOAWAY closes it
+      session.once('close', () => this.sessions.delete(session));
+    });
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      const socket = req.socket;
+      const busy = this.connections.get(socket);
+      if (busy === undefined) return; // an HTTP/2 stream
+      this.connections.set(socket, busy + 1);
+      if (this.closing) closeAfter(res);
+      res.once('close', () => {
+        const left = (this.connections.get(socket) ?? 1) - 1;
+        this.connections.set(socket, left);
+        if (this.closing && left === 0) socket.end();
+      });
     });
   }
 
-  /** Requests still being answered. */
+  /** Requests still being answered on HTTP/1 connections. */
   get inFlight(): number {
-    return this.responses.size;
+    let total = 0;
+    for (const busy of this.connections.values()) total += busy;
+    return total;
   }
 
   /**
    * Stops accepting connections, lets in-flight requests finish (answering them with
-   * `Connection: close`), closes idle keep-alive connections and HTTP/2 sessions, and after
-   * `timeoutMs` closes whatever is left. Resolves when the server has closed.
+   * `Connection: close`; HTTP/2 sessions get GOAWAY), ends idle connections, and after `timeoutMs`
+   * destroys whatever is left. Resolves when the server has closed.
    */
   shutdown(timeoutMs: number): Promise<{ forced: boolean }> {
     this.closing = true;
@@ -41,26 +60,22 @@ export class ShutdownTracker {
       let forced = false;
       const deadline = setTimeout(() => {
         forced = true;
-        (this.server as HttpServer).closeAllConnections?.();
+        for (const socket of this.connections.keys()) socket.destroy();
         for (const session of this.sessions) session.destroy();
       }, timeoutMs);
-      deadline.unref();
       this.server.close(() => {
         clearTimeout(deadline);
         resolve({ forced });
       });
-      for (const res of this.responses) closeAfter(res);
+      for (const [socket, busy] of this.connections) {
+        if (busy === 0) socket.end();
+      }
       for (const session of this.sessions) session.close();
-      this.closeIdle();
     });
-  }
-
-  private closeIdle(): void {
-    (this.server as HttpServer).closeIdleConnections?.();
   }
 }
 
-/** Ends keep-alive on a response that has not started yet (HTTP/1 only: HTTP/2 uses GOAWAY). */
+/** Ends keep-alive on an HTTP/1 response that has not started yet. */
 function closeAfter(res: ServerResponse): void {
-  if (!res.headersSent && (res as { stream?: unknown }).stream === undefined) res.setHeader('Connection', 'close');
+  if (!res.headersSent) res.setHeader('Connection', 'close');
 }

@@ -9,18 +9,21 @@
  *   does render);
  * - what Chromium says about the default Permissions-Policy header.
  *
- * The demo app is served twice from one policy: over plain HTTP (as `npm start` does) and over
- * HTTPS with a throwaway self-signed certificate, because Chromium only honours
- * `Reporting-Endpoints` (report-to) on HTTPS responses; plain pages report through report-uri.
+ * The demo app is served twice from one policy, both times with `serve()` as `npm start` does:
+ * over HTTPS with the development certificate (made in a temporary directory), because Chromium
+ * only honours `Reporting-Endpoints` (report-to) on HTTPS responses; and over plain HTTP
+ * (`tls: false`, as behind a TLS-terminating proxy), where pages report through report-uri.
  */
-import { existsSync } from 'node:fs';
-import { createServer, type RequestListener, type Server } from 'node:http';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AegisEvent } from 'aegis';
-import { createDemo, createDemoServer } from '../../examples/demo/app.js';
-import { selfSignedCertificate } from '../helpers/tls.js';
+import { serve, type AegisServer } from 'aegis/serve';
+import { createDemo } from '../../examples/demo/app.js';
 
 /** The little of the DOM that the functions run in the page use (this project compiles without lib "dom"). */
 declare const document: {
@@ -46,6 +49,8 @@ interface ReportRequest {
 
 let browser: Browser;
 const servers: Server[] = [];
+const demoServers: AegisServer[] = [];
+const certDir = mkdtempSync(join(tmpdir(), 'aegis-browser-cert-'));
 const events: AegisEvent[] = [];
 const reportRequests: ReportRequest[] = [];
 let httpOrigin = '';
@@ -85,23 +90,25 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`Chromium is missing at ${CHROMIUM}: the browser tests need it. Install it with \`apt-get install -y chromium\` (npm test does it in pretest when run as root on Debian).`);
   }
-  let tls: { key: Buffer; cert: Buffer };
-  try {
-    tls = selfSignedCertificate();
-  } catch (error) {
-    throw new Error('could not make a test certificate with openssl (install it with `apt-get install -y openssl`).', { cause: error });
-  }
-
   // The demo's own app and policy, in the development profile that `npm start` uses.
   const { app, policy } = createDemo({ env: 'development', quiet: true });
   policy.on('*', (event) => events.push(event));
-  // Records how reports arrive (method, content type) before Aegis' endpoint parses them.
-  const recorder = (scheme: 'http' | 'https'): RequestListener => (req, res) => {
+  // Served as server.js serves it, on free ports of 127.0.0.1, without a redirect listener, and
+  // without signal handlers (they would exit the test process). serve() still prints its one
+  // stderr line about the development certificate.
+  const common = { host: '127.0.0.1', port: 0, redirectPort: false, handleSignals: false } as const;
+  const https = await serve(app, policy, { ...common, devCertificateDir: certDir });
+  const http = await serve(app, policy, { ...common, tls: false });
+  demoServers.push(https, http);
+  // Records how reports arrive (method, content type), ahead of the server's own request
+  // listener, which answers the report endpoint before Express would see it.
+  const record = (scheme: 'http' | 'https') => (req: IncomingMessage) => {
     if (req.url?.startsWith('/_aegis/csp-report')) reportRequests.push({ scheme, method: req.method ?? '', url: req.url, contentType: req.headers['content-type'] });
-    app(req, res);
   };
-  httpOrigin = `http://127.0.0.1:${await listen(createDemoServer(policy, recorder('http')))}`;
-  httpsOrigin = `https://127.0.0.1:${await listen(createDemoServer(policy, recorder('https'), tls))}`;
+  https.server.prependListener('request', record('https'));
+  http.server.prependListener('request', record('http'));
+  httpsOrigin = `https://127.0.0.1:${https.port}`;
+  httpOrigin = `http://127.0.0.1:${http.port}`;
 
   // Another origin (another port): a parent page that frames the demo, and one that frames itself.
   const parent = createServer((req, res) => {
@@ -117,7 +124,7 @@ beforeAll(async () => {
   parentOrigin = `http://127.0.0.1:${await listen(parent)}`;
 
   // --ignore-certificate-errors (not Playwright's ignoreHTTPSErrors) so that the report upload to
-  // the self-signed HTTPS server is accepted too. No --short-reporting-delay: Chromium 156
+  // the HTTPS server with the self-signed development certificate is accepted too. No --short-reporting-delay: Chromium 156
   // delivers these reports within about 300 ms without it.
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -131,6 +138,8 @@ afterAll(async () => {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   }
+  await Promise.all(demoServers.map((server) => server.close()));
+  rmSync(certDir, { recursive: true, force: true });
 });
 
 describe('demo site in Chromium', () => {

@@ -115,7 +115,7 @@ describe('loadConfig: values', () => {
       error = caught as AegisConfigError;
     }
     expect(error?.message).toBe(
-      'Invalid Aegis policy (5 problems):\n' +
+      'Invalid configuration (5 problems):\n' +
         '  - PORT: "http" is not a port number (0 to 65535). Fix: set PORT to a port such as 3000.\n' +
         '  - DATABASE_URL: is required but not set. Fix: set DATABASE_URL in the environment.\n' +
         '  - LOG_LEVEL: "trace" is not one of the allowed values. Fix: use one of: "debug", "info", "warn".\n' +

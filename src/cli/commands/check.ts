@@ -76,7 +76,7 @@ async function collectFindings(file: string, env: NodeJS.ProcessEnv, cwd: string
   try {
     exported = (await importPolicyModule(file, env)) as PolicyModule;
   } catch (error) {
-    if (error instanceof AegisConfigError) return error.problems.map((problem) => policyInvalid(`${problem.path}: ${problem.message}`, problem.fix));
+    if (isConfigError(error)) return error.problems.map((problem) => policyInvalid(`${problem.path}: ${problem.message}`, problem.fix));
     throw new UsageError(`could not load ${file}: ${(error as Error).message}`);
   }
   let policy: AegisPolicy;
@@ -130,6 +130,14 @@ function tlsFacts(exported: PolicyModule, policy: AegisPolicy, env: NodeJS.Proce
     if (error instanceof TlsMaterialError) return { kind: 'certificate', source: 'pfx' in source ? source.pfx : source.cert, error: error.message };
     throw error;
   }
+}
+
+/**
+ * An AegisConfigError from this copy of Aegis or another: a CommonJS policy module that
+ * `require('aegis')`s throws the CommonJS build's class, which `instanceof` does not recognise.
+ */
+function isConfigError(error: unknown): error is AegisConfigError {
+  return error instanceof AegisConfigError || (error instanceof Error && error.name === 'AegisConfigError' && Array.isArray((error as { problems?: unknown }).problems));
 }
 
 function policyInvalid(message: string, fix: string): Finding {
