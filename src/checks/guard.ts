@@ -3,7 +3,7 @@ import type { AegisPolicy } from '../core/policy.js';
 import { certificateCovers } from '../tls/certificate-info.js';
 import { runChecks, type Finding } from './catalogue.js';
 import { processDebugFacts, type CertificateFacts, type CookieSettings, type CorsSettings, type DeploymentFacts, type SecretProblem, type TlsFacts } from './facts.js';
-import { atLeast, formatFinding, paletteFor, summarise } from './report.js';
+import { atLeast, formatFinding, paletteFor } from './report.js';
 import { secretProblemsOf } from './secret-problems.js';
 
 /** What the production guard needs to know about a deployment. */
@@ -61,7 +61,8 @@ export function deploymentFindings(input: GuardInput): Finding[] {
 function formatRefusal(errors: readonly Finding[], colour: boolean): string {
   const palette = paletteFor({ isTTY: colour });
   const lines = errors.map((finding) => `  ${formatFinding(finding, palette).replace(/\n/g, '\n  ')}`);
-  return `Aegis refuses to start in production (${summarise(errors)}):\n${lines.join('\n')}\nRun \`npx aegis check\` for the full report.`;
+  const count = errors.length === 1 ? '1 problem' : `${errors.length} problems`;
+  return `Aegis refuses to start in production (${count}):\n${lines.join('\n')}\nRun \`npx aegis check\` for the full report.`;
 }
 
 /**

@@ -17,6 +17,10 @@ export type AegisEventType =
   | 'csp.report_rejected'
   | 'client.error'
   | 'listener.failed'
+  | 'tls.expiring'
+  | 'tls.reloaded'
+  | 'tls.reload_failed'
+  | 'server.shutdown_forced'
   | (string & {});
 
 /** How a log sink should file the event. */

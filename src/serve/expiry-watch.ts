@@ -15,9 +15,11 @@ export function watchExpiry(certificate: X509Certificate, source: string, policy
   const check = () => {
     const days = (validTo.getTime() - now()) / DAY;
     if (days >= EXPIRY_WARNING_DAYS) return;
-    const when = days <= 0 ? `expired on ${validTo.toISOString()}` : `expires in ${Math.floor(days)} day${Math.floor(days) === 1 ? '' : 's'} (${validTo.toISOString()})`;
+    // Whole days left, rounded up: a certificate valid for 9.5 more days "expires in 10 days".
+    const left = Math.ceil(days);
+    const when = days <= 0 ? `expired on ${validTo.toISOString()}` : `expires in ${left} day${left === 1 ? '' : 's'} (${validTo.toISOString()})`;
     process.stderr.write(`[aegis] warning: the TLS certificate from ${source} ${when}. Renew it; Aegis reloads the files without a restart.\n`);
-    policy.emit({ type: 'tls.expiring', level: days <= 0 ? 'error' : 'warn', time: now(), reason: days <= 0 ? 'tls.expired' : 'tls.expiring', detail: { source, validTo: validTo.toISOString(), days: Math.floor(days) } });
+    policy.emit({ type: 'tls.expiring', level: days <= 0 ? 'error' : 'warn', time: now(), reason: days <= 0 ? 'tls.expired' : 'tls.expiring', detail: { source, validTo: validTo.toISOString(), days: days <= 0 ? 0 : left } });
   };
   check();
   const timer = setInterval(check, DAY);

@@ -20,12 +20,14 @@ export class ShutdownTracker {
     // TLS servers: the TLS socket (what requests see); plain servers: the TCP socket.
     const tls = 'setSecureContext' in server;
     server.on(tls ? 'secureConnection' : 'connection', (socket: Socket | TLSSocket) => {
+      // HTTP/2 connections are tracked by their session (GOAWAY lets open streams finish);
+      // ending the socket under a session would cut its streams off.
+      if ((socket as TLSSocket).alpnProtocol === 'h2') return;
       this.connections.set(socket, 0);
       socket.once('close', () => this.connections.delete(socket));
     });
     server.on('session', (session: Http2Session) => {
       this.sessions.add(session);
-      if (session.socket) this.connections.delete(session.socket as Socket); // GOAWAY closes it
       session.once('close', () => this.sessions.delete(session));
     });
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {

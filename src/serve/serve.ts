@@ -103,7 +103,12 @@ export async function serve(handler: Handler, policy: AegisPolicy, options: Serv
     (closing ??= (async () => {
       stopWatching?.();
       stopExpiry?.();
-      await Promise.all([tracker.shutdown(settings.shutdownTimeout), redirect?.tracker.shutdown(settings.shutdownTimeout)]);
+      const inFlight = tracker.inFlight;
+      const [main] = await Promise.all([tracker.shutdown(settings.shutdownTimeout), redirect?.tracker.shutdown(settings.shutdownTimeout)]);
+      if (main.forced) {
+        process.stderr.write(`[aegis] shutdown: requests still running after ${settings.shutdownTimeout} ms were cut off (${inFlight} in flight when shutdown began).\n`);
+        policy.emit({ type: 'server.shutdown_forced', level: 'warn', time: Date.now(), reason: 'shutdown.deadline', detail: { timeoutMs: settings.shutdownTimeout } });
+      }
     })());
 
   if (settings.handleSignals) {
