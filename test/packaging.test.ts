@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -12,7 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
  * and type-checks a consumer in both module systems.
  */
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const SUBPATHS = ['aegis', 'aegis/express', 'aegis/node', 'aegis/headers', 'aegis/transport', 'aegis/csp-report'];
+const SUBPATHS = ['aegis', 'aegis/express', 'aegis/node', 'aegis/headers', 'aegis/transport', 'aegis/csp-report', 'aegis/serve', 'aegis/tls', 'aegis/config', 'aegis/checks'];
 const EXPECTED_EXPORTS: Record<string, string[]> = {
   aegis: ['AegisConfigError', 'AegisPolicy', 'AegisRejection', 'aegis', 'isAegisPolicy', 'parseDuration', 'parseRate', 'parseSize'],
   'aegis/express': ['aegisMiddleware', 'getAegisContext'],
@@ -20,6 +20,10 @@ const EXPECTED_EXPORTS: Record<string, string[]> = {
   'aegis/headers': ['DEFAULT_DENIED', 'FLAG_DIRECTIVES', 'KNOWN_FEATURES', 'REFERRER_POLICIES', 'SOURCE_DIRECTIVES', 'TOKEN_DIRECTIVES', 'createNonce'],
   'aegis/transport': ['CIDR_ALIASES', 'cidrContains', 'formatIp', 'forwardedAddress', 'hostForUrl', 'normaliseIp', 'parseCidrList', 'parseForwarded', 'parseHost', 'parseIp'],
   'aegis/csp-report': ['parseCspReports'],
+  'aegis/serve': ['AegisProductionError', 'DEFAULT_PASSPHRASE_ENV', 'TLS12_CIPHERS', 'TLS_CURVES', 'TlsMaterialError', 'assertProductionReady', 'readTlsMaterial', 'serve', 'tlsProfile'],
+  'aegis/tls': ['certificateCovers', 'createSelfSignedCertificate', 'daysUntilExpiry', 'inspectCertificate', 'loadOrCreateDevCertificate'],
+  'aegis/config': ['MIN_SECRET_BITS', 'Secret', 'SecretRing', 'assessSecret', 'configMeta', 'generateSecret', 'isSecret', 'isSecretRing', 'loadConfig', 'parseDotenv'],
+  'aegis/checks': ['AegisProductionError', 'CHECKS', 'assertProductionReady', 'atLeast', 'certificateFacts', 'deploymentFindings', 'formatFinding', 'processDebugFacts', 'runChecks', 'summarise'],
 };
 
 let consumer: string;
@@ -44,6 +48,15 @@ describe('the published package', () => {
       console.log(JSON.stringify([${SUBPATHS.map((_, i) => `Object.keys(m${i}).sort()`).join(', ')}]));`;
     const exported = JSON.parse(run('esm.mjs', source)) as string[][];
     expect(Object.fromEntries(SUBPATHS.map((p, i) => [p, exported[i]]))).toEqual(EXPECTED_EXPORTS);
+  });
+
+  it('installs the aegis command: the bin runs from the installed package and knows its version', () => {
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string; bin: Record<string, string> };
+    expect(Object.keys(manifest.bin)).toEqual(['aegis']);
+    const bin = join(consumer, 'node_modules/aegis', manifest.bin.aegis ?? '');
+    expect(readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+    expect(statSync(bin).mode & 0o111).toBe(0o111);
+    expect(execFileSync(bin, ['--version'], { cwd: consumer, encoding: 'utf8' })).toBe(`${manifest.version}\n`);
   });
 
   it('loads every subpath from CommonJS with the same exports', () => {
@@ -72,8 +85,8 @@ describe('the published package', () => {
   });
 
   it.each([
-    ['ESM', 'module', 'consumer.mts', `import { aegis, type AegisOptions } from 'aegis';\nimport { aegisMiddleware } from 'aegis/express';\nimport { withAegis } from 'aegis/node';`],
-    ['CommonJS', 'commonjs', 'consumer.cts', `import { aegis, type AegisOptions } from 'aegis';\nimport { aegisMiddleware } from 'aegis/express';\nimport { withAegis } from 'aegis/node';`],
+    ['ESM', 'module', 'consumer.mts', `import { aegis, type AegisOptions } from 'aegis';\nimport { aegisMiddleware } from 'aegis/express';\nimport { withAegis } from 'aegis/node';\nimport { serve, type ServeOptions } from 'aegis/serve';\nimport { loadConfig, type Secret } from 'aegis/config';`],
+    ['CommonJS', 'commonjs', 'consumer.cts', `import { aegis, type AegisOptions } from 'aegis';\nimport { aegisMiddleware } from 'aegis/express';\nimport { withAegis } from 'aegis/node';\nimport { serve, type ServeOptions } from 'aegis/serve';\nimport { loadConfig, type Secret } from 'aegis/config';`],
   ])('has type declarations for %s consumers', (_name, type, file, imports) => {
     writeFileSync(join(consumer, 'package.json'), JSON.stringify({ type }));
     const source = `${imports}
@@ -83,7 +96,14 @@ describe('the published package', () => {
       const listener = withAegis(policy, (_req, res) => res.end());
       // @ts-expect-error: an unknown directive is a type error too
       aegis({ headers: { contentSecurityPolicy: { directives: { scriptSource: [] } } } });
-      export { middleware, listener };`;
+      const config = loadConfig({ session: { env: 'SESSION_SECRET', type: 'secret', required: true }, port: { env: 'PORT', type: 'port', default: 8443 } });
+      const secret: Secret = config.session;
+      const port: number = config.port;
+      const serveOptions: ServeOptions = { port, tls: { cert: 'site.crt', key: 'site.key' }, config, shutdownTimeout: '5s' };
+      const started: Promise<{ url: string }> = serve((_req, res) => res.end('ok'), policy, serveOptions);
+      // @ts-expect-error: a secret is not a string
+      const leaked: string = config.session;
+      export { middleware, listener, secret, started, leaked };`;
     writeFileSync(join(consumer, file), source);
     writeFileSync(
       join(consumer, 'tsconfig.json'),
