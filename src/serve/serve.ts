@@ -35,7 +35,8 @@ export interface AegisServer {
   close(): Promise<void>;
 }
 
-type Handler = RequestListener | ((req: IncomingMessage, res: ServerResponse) => void);
+/** A node request listener: `(req, res) => …`, an Express or Connect app included. One signature, so that TypeScript infers `req` and `res` in an inline handler. */
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** Express and Connect apps have `handle` and `use`: they expect node:http objects, so no HTTP/2. */
 function looksLikeConnectApp(handler: unknown): boolean {
