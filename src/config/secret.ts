@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 /** What every redacted value prints as. */
 const REDACTED = '[redacted]';
@@ -61,10 +61,14 @@ redact(Secret.prototype, SECRET_BRAND);
  * Several versions of one secret, newest first, for rotation: sign with {@link SecretRing.current},
  * accept anything signed with one of {@link SecretRing.all}. Prints as `[redacted]` like {@link Secret}.
  *
+ * Rotating a key: put the new key first and keep the old one after it (`SESSION_KEYS="new old"`);
+ * once nothing signed with the old key is still in use (the longest session, say), remove it.
+ *
  * @example
  * const ring = new SecretRing(['new-key…', 'previous-key…']);
- * ring.current.reveal();  // 'new-key…'
- * ring.matches(token);    // true for either key, compared in constant time
+ * const tag = ring.sign('user=42');  // HMAC-SHA256 with the newest key, base64url
+ * ring.verify('user=42', tag);       // true: also for a tag made with 'previous-key…'
+ * ring.matches(token);               // true for either key, compared in constant time
  */
 export class SecretRing {
   /** The newest secret: use it for everything new. */
@@ -89,6 +93,28 @@ export class SecretRing {
     for (const secret of this.all) found = secret.equals(candidate) || found;
     return found;
   }
+
+  /** The HMAC-SHA256 of `data` with the newest secret, base64url (43 characters). */
+  sign(data: string | Buffer): string {
+    return hmac(this.current, data).toString('base64url');
+  }
+
+  /**
+   * True when `signature` (base64url, as {@link SecretRing.sign} makes it) is the HMAC-SHA256 of
+   * `data` with any of the secrets: tags made before a rotation still verify while their key is in
+   * the ring. Every key is tried, each compared in constant time.
+   */
+  verify(data: string | Buffer, signature: string): boolean {
+    if (typeof signature !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(signature)) return false;
+    const given = Buffer.from(signature, 'base64url');
+    let found = false;
+    for (const secret of this.all) found = timingSafeEqual(hmac(secret, data), given) || found;
+    return found;
+  }
+}
+
+function hmac(secret: Secret, data: string | Buffer): Buffer {
+  return createHmac('sha256', secret.reveal()).update(data).digest();
 }
 redact(SecretRing.prototype, RING_BRAND);
 

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { Console } from 'node:console';
 import { PassThrough } from 'node:stream';
 import { inspect } from 'node:util';
@@ -77,6 +78,26 @@ describe('SecretRing', () => {
     expect(ring.matches(Buffer.from('oldest-key'))).toBe(true);
     expect(ring.matches('other-key')).toBe(false);
     expect(ring.matches('')).toBe(false);
+  });
+
+  it('signs with the newest key and verifies tags of every key in the ring (rotation)', () => {
+    const tag = ring.sign('user=42');
+    // HMAC-SHA256 with the newest key, computed independently.
+    expect(tag).toBe(createHmac('sha256', 'newest-key').update('user=42').digest('base64url'));
+    expect(ring.verify('user=42', tag)).toBe(true);
+    // Tags made before the rotation, with the older keys, still verify.
+    const beforeRotation = new SecretRing(['older-key']).sign('user=42');
+    expect(beforeRotation).not.toBe(tag);
+    expect(ring.verify('user=42', beforeRotation)).toBe(true);
+    expect(ring.verify('user=42', new SecretRing(['oldest-key']).sign('user=42'))).toBe(true);
+    // Once the old key leaves the ring, its tags stop verifying.
+    expect(new SecretRing(['newest-key']).verify('user=42', beforeRotation)).toBe(false);
+    // Other data, another key, or a malformed tag: false, never an exception.
+    expect(ring.verify('user=43', tag)).toBe(false);
+    expect(ring.verify('user=42', new SecretRing(['stranger']).sign('user=42'))).toBe(false);
+    expect(ring.verify('user=42', tag.slice(1))).toBe(false);
+    expect(ring.verify('user=42', `${tag.slice(0, 42)}+`)).toBe(false);
+    expect(ring.verify('user=42', undefined as unknown as string)).toBe(false);
   });
 
   it('prints as [redacted], and so do its members', () => {
