@@ -59,10 +59,14 @@ export function inspectRequest(policy: CompiledPolicy, events: EventBus, reports
     else return refuse(events, method, 400, 'Bad Request', 'target.malformed', 'request.rejected', normalisePeer(view.remoteAddress), '');
   }
 
-  // 2. Header count (the server's maxHeaderSize bounds their total size).
+  // 2. Header count, and size where the server has not bounded it (HTTP/1's parser has).
   if (view.headerCount() > policy.limits.headerCount) {
     // The server stops counting one past the limit (maxHeadersCount), so only the limit is reported.
     return refuse(events, method, 431, 'Request Header Fields Too Large', 'headers.too_many', 'headers.too_many', normalisePeer(view.remoteAddress), path, { limit: policy.limits.headerCount });
+  }
+  const headerBytes = view.headerBytes();
+  if (headerBytes !== undefined && headerBytes > policy.limits.headerSize) {
+    return refuse(events, method, 431, 'Request Header Fields Too Large', 'headers.too_large', 'client.error', normalisePeer(view.remoteAddress), path, { limit: policy.limits.headerSize });
   }
 
   // 3. Trusted proxies: only they may say who the client is, which scheme and which host it used.

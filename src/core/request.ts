@@ -19,8 +19,14 @@ export interface RequestView {
   header(name: string): string | undefined;
   /** How many Host header lines arrived (0, 1, or more). */
   hostCount(): number;
-  /** How many header lines arrived in all. */
+  /** How many header lines arrived in all (HTTP/2 pseudo-headers not counted). */
   headerCount(): number;
+  /**
+   * The header block's size where the server did not already bound it (HTTP/2: names, values and
+   * 32 bytes per field, as SETTINGS_MAX_HEADER_LIST_SIZE counts them); `undefined` for HTTP/1,
+   * whose parser enforces the limit itself.
+   */
+  headerBytes(): number | undefined;
 }
 
 /**

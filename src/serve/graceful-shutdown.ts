@@ -14,6 +14,8 @@ export class ShutdownTracker {
   /** HTTP/1 connections → requests in flight on them. */
   private readonly connections = new Map<Socket, number>();
   private readonly sessions = new Set<Http2Session>();
+  /** HTTP/2 streams being answered. */
+  private streams = 0;
   private closing = false;
 
   constructor(private readonly server: AnyServer) {
@@ -33,7 +35,12 @@ export class ShutdownTracker {
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       const socket = req.socket;
       const busy = this.connections.get(socket);
-      if (busy === undefined) return; // an HTTP/2 stream
+      if (busy === undefined) {
+        // An HTTP/2 stream: its session is closed with GOAWAY, which lets it finish.
+        this.streams += 1;
+        res.once('close', () => (this.streams -= 1));
+        return;
+      }
       this.connections.set(socket, busy + 1);
       if (this.closing) closeAfter(res);
       res.once('close', () => {
@@ -44,9 +51,9 @@ export class ShutdownTracker {
     });
   }
 
-  /** Requests still being answered on HTTP/1 connections. */
+  /** Requests still being answered (HTTP/1 requests and HTTP/2 streams). */
   get inFlight(): number {
-    let total = 0;
+    let total = this.streams;
     for (const busy of this.connections.values()) total += busy;
     return total;
   }

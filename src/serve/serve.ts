@@ -178,10 +178,24 @@ function createMainServer(policy: AegisPolicy, listener: RequestListener, tls: S
   if (!tls) return applyServerLimits(createHttpServer(serverOptions(policy), listener), policy);
   const secure = { ...tlsProfile(), ...tls };
   if (http2) {
-    return createSecureServer(
-      { ...secure, allowHTTP1: true, ALPNProtocols: ['h2', 'http/1.1'], Http1IncomingMessage: AegisIncomingMessage, Http1ServerResponse: AegisServerResponse },
+    const server = createSecureServer(
+      {
+        ...secure,
+        allowHTTP1: true,
+        ALPNProtocols: ['h2', 'http/1.1'],
+        Http1IncomingMessage: AegisIncomingMessage,
+        Http1ServerResponse: AegisServerResponse,
+        // HTTP/2 header limits: the size is announced to clients (SETTINGS_MAX_HEADER_LIST_SIZE)
+        // and enforced by the guard (431); the pair limit (Node's default, 128, or more) only stops
+        // floods, leaving room for the guard to answer "too many" with 431.
+        settings: { maxHeaderListSize: policy.serverOptions.maxHeaderSize },
+        maxHeaderListPairs: Math.max(128, policy.limits.headerCount + 5),
+      },
       listener as never,
     );
+    // HTTP/1.1 clients of this server go through Node's HTTP/1 connection handling, which reads
+    // the same properties as node:http: header timeout, keep-alive timeout, header size and count.
+    return applyServerLimits(server as unknown as HttpServer, policy) as unknown as ReturnType<typeof createSecureServer>;
   }
   return applyServerLimits(createHttpsServer({ ...serverOptions(policy), ...secure, ALPNProtocols: ['http/1.1'] }, listener), policy);
 }

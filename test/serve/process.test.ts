@@ -118,16 +118,39 @@ function exchange(socket: TLSSocket, path: string): Promise<RawResponse> {
   });
 }
 
-/** Whether a TCP connection to the port is refused. */
-function refusesConnections(port: number): Promise<boolean> {
+/**
+ * What happens to a new HTTPS request: `refused` (no connection), `reset` (the kernel completed the
+ * handshake in the instant before the listener closed, then reset it), or `served`.
+ */
+function tryNewRequest(port: number, ca: string): Promise<'refused' | 'reset' | 'served'> {
   return new Promise((resolve) => {
-    const socket = connectTcp({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
+    const socket = connect({ host: '127.0.0.1', port, servername: 'localhost', ca, ALPNProtocols: ['http/1.1'] }, () => {
+      socket.write('GET / HTTP/1.1\r\nHost: localhost\r\n\r\n');
     });
-    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
+    socket.once('data', () => {
+      socket.destroy();
+      resolve('served');
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED' ? 'refused' : 'reset'));
+    socket.once('close', () => resolve('reset'));
   });
+}
+
+/** Whether a TCP connection to the port is refused, trying for up to a second (the listener's close reaches the kernel a moment after Node's). */
+async function refusesConnections(port: number): Promise<boolean> {
+  const deadline = Date.now() + 1000;
+  for (;;) {
+    const refused = await new Promise<boolean>((resolve) => {
+      const socket = connectTcp({ host: '127.0.0.1', port });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(false);
+      });
+      socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
+    });
+    if (refused || Date.now() > deadline) return refused;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 function closed(socket: TLSSocket): Promise<void> {
@@ -363,6 +386,7 @@ describe('graceful shutdown', () => {
 
     run.child.kill('SIGTERM');
     await closed(idle); // the idle keep-alive connection is closed at once
+    expect(await tryNewRequest(run.port, ca)).not.toBe('served');
     expect(await refusesConnections(run.port)).toBe(true);
     expect(run.child.exitCode).toBeNull(); // still finishing /slow
 

@@ -13,7 +13,9 @@ import { sendReply } from './respond.js';
  */
 export function limitBodyStream(req: IncomingMessage, res: ServerResponse, state: RequestState, events: EventBus): void {
   const { headers } = req;
-  if (headers['content-length'] === undefined && headers['transfer-encoding'] === undefined) return; // no body
+  // HTTP/1.x: neither header means no body. HTTP/2 has no Transfer-Encoding: any request may
+  // stream a body without Content-Length, so it is always counted.
+  if (req.httpVersionMajor < 2 && headers['content-length'] === undefined && headers['transfer-encoding'] === undefined) return;
   const push = req.push;
   let received = 0;
   let exceeded = false;

@@ -46,6 +46,18 @@ export class NodeRequestView implements RequestView {
   }
 
   headerCount(): number {
-    return this.req.rawHeaders.length >> 1;
+    const raw = this.req.rawHeaders;
+    if (this.req.httpVersionMajor < 2) return raw.length >> 1;
+    let count = 0;
+    for (let i = 0; i < raw.length; i += 2) if ((raw[i] as string).charCodeAt(0) !== 58 /* : */) count++;
+    return count;
+  }
+
+  headerBytes(): number | undefined {
+    if (this.req.httpVersionMajor < 2) return undefined;
+    const raw = this.req.rawHeaders;
+    let bytes = 0;
+    for (let i = 0; i < raw.length; i++) bytes += (raw[i] as string).length;
+    return bytes + 16 * raw.length; // 32 bytes per name/value pair
   }
 }
