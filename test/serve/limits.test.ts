@@ -3,6 +3,7 @@
  * streams (body without Content-Length, header count and size) and HTTP/1.1 clients of the same
  * server (keep-alive timeout, header timeout), not only on plain node:http.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { connect as http2Connect, type ClientHttp2Session, type OutgoingHttpHeaders } from 'node:http2';
 import { connect, type TLSSocket } from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -24,7 +25,7 @@ async function start(limits: Record<string, unknown>) {
   const policy = aegis({ env: 'test', hosts: ['localhost'], limits });
   const events: AegisEvent[] = [];
   policy.on('*', (event) => events.push(event));
-  const handler = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     let size = 0;
     req.on('data', (chunk: Buffer) => (size += chunk.length));
     req.on('end', () => res.end(`received ${size}`));
@@ -35,9 +36,9 @@ async function start(limits: Record<string, unknown>) {
 
 /** One HTTP/2 request: status and body, or the stream's error code. */
 function h2(port: number, headers: OutgoingHttpHeaders, body?: Buffer): Promise<{ status: number; body: string } | { error: string }> {
-  session ??= http2Connect(`https://localhost:${port}`, { ca: files.pem.cert });
+  const client = (session ??= http2Connect(`https://localhost:${port}`, { ca: files.pem.cert }));
   return new Promise((resolve) => {
-    const stream = session!.request(headers);
+    const stream = client.request(headers);
     let status = 0;
     let text = '';
     stream.on('response', (h) => (status = Number(h[':status'])));
