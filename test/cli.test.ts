@@ -12,7 +12,8 @@ import { CERT_HELP } from '../src/cli/commands/cert.js';
 import { CHECK_HELP } from '../src/cli/commands/check.js';
 import { SECRET_HELP } from '../src/cli/commands/secret.js';
 import type { CommandIo } from '../src/cli/io.js';
-import { main } from '../src/cli/main.js';
+import { main, MAIN_HELP } from '../src/cli/main.js';
+import { POLICY_MODULE_NAMES } from '../src/cli/policy-module.js';
 import { generateSecret } from '../src/config/generate-secret.js';
 import { createSelfSignedCertificate } from '../src/tls/self-signed.js';
 
@@ -113,16 +114,20 @@ function caIssuedCertificate(dir: string, dnsName: string): { cert: string; key:
 }
 
 /** An in-process CommandIo that records what is written. */
-function recordingIo(env: NodeJS.ProcessEnv, cwd: string, isTTY: boolean): { io: CommandIo; stdout: () => string } {
+function recordingIo(env: NodeJS.ProcessEnv, cwd: string, isTTY: boolean): { io: CommandIo; stdout: () => string; stderr: () => string } {
   let stdout = '';
+  let stderr = '';
   const io: CommandIo = {
     stdout: { isTTY, write: (text: string) => (stdout += text) },
-    stderr: { isTTY, write: () => true },
+    stderr: { isTTY, write: (text: string) => (stderr += text) },
     env,
     cwd,
   };
-  return { io, stdout: () => stdout };
+  return { io, stdout: () => stdout, stderr: () => stderr };
 }
+
+/** What a usage error prints on stderr: the message, then the pointer to the command's help. */
+const usage = (command: string, message: string) => `aegis ${command}: ${message}\nRun \`aegis ${command} --help\` for usage.\n`;
 
 // ---------------------------------------------------------------------------------------------
 // Fixture material, made once: certificates, a PKCS#12 bundle, the planted secrets.
@@ -216,14 +221,23 @@ describe('aegis check: a weak deployment (weak.mjs)', () => {
     expect(stderr).toBe('');
   });
 
-  it('names the variables, not the values, in the secret findings', async () => {
+  it("names the variables, not the values, in the secret findings, with loadConfig's fixes", async () => {
     const { report } = await checkJson(['--policy', policy('weak.mjs')], weakEnv);
-    const messages = report.findings.filter((f) => f.id === 'AEGIS-E009' || f.id === 'AEGIS-E010').map((f) => f.message);
-    expect(messages).toEqual([
-      expect.stringMatching(/^SESSION_SECRET: .*a known placeholder/),
-      'API_KEY: the same value as CSRF_SECRET; every secret must be different.',
-      'PORT: is required but not set.',
+    const findings = report.findings.filter((f) => f.id === 'AEGIS-E009' || f.id === 'AEGIS-E010').map((f) => [f.message, f.fix]);
+    expect(findings).toEqual([
+      ['SESSION_SECRET: a known placeholder; only 22 bits of entropy (at least 256 are needed).', 'set SESSION_SECRET to a new value from `npx aegis secret`.'],
+      ['API_KEY: the same value as CSRF_SECRET; every secret must be different.', 'set API_KEY to a new value from `npx aegis secret`.'],
+      ['PORT: is required but not set.', 'set PORT in the environment.'],
     ]);
+  });
+
+  it('says "weak secret" once in the text line of AEGIS-E009 (regression: "weak secret: X: weak secret: …")', async () => {
+    const { stdout } = await aegis(['check', '--policy', policy('weak.mjs')], { env: weakEnv });
+    expect(stdout).toContain(
+      'AEGIS-E009 error   weak secret: SESSION_SECRET: a known placeholder; only 22 bits of entropy (at least 256 are needed).\n' +
+        '                   Fix: set SESSION_SECRET to a new value from `npx aegis secret`.\n',
+    );
+    expect(stdout.match(/weak secret/g)).toEqual(['weak secret', 'weak secret']); // the two E009 titles, nothing more
   });
 
   it('prints every finding with its id and a summary line in text mode', async () => {
@@ -324,18 +338,28 @@ describe('aegis check: policy modules', () => {
 
   it('exits 2 and says what to export for a module without a policy (not-a-policy.mjs)', async () => {
     const result = await aegis(['check', '--policy', policy('not-a-policy.mjs')]);
-    expect(result).toEqual({
-      code: 2,
-      stdout: '',
-      stderr: 'aegis: the policy module exports no policy: export `policy` (from aegis()) or its options, or a default export.\nRun `aegis check --help` for usage.\n',
-    });
+    expect(result).toEqual({ code: 2, stdout: '', stderr: usage('check', 'the policy module exports no policy: export `policy` (from aegis()) or its options, or a default export.') });
   });
 
-  it('exits 2 for a --policy file that does not exist', async () => {
-    const { code, stdout, stderr } = await aegis(['check', '--policy', 'test/fixtures/policies/missing.mjs']);
-    expect(code).toBe(2);
-    expect(stdout).toBe('');
-    expect(stderr).toContain(`aegis: could not load ${policy('missing.mjs')}: `);
+  it('exits 2 for a --policy file that does not exist, naming it (regression: Node\'s module-resolution error)', async () => {
+    const result = await aegis(['check', '--policy', 'test/fixtures/policies/missing.js']);
+    expect(result).toEqual({ code: 2, stdout: '', stderr: usage('check', `policy file not found: ${policy('missing.js')}`) });
+  });
+
+  it('exits 2 for a --policy that is a directory', async () => {
+    const result = await aegis(['check', '--policy', 'test/fixtures/policies']);
+    expect(result).toEqual({ code: 2, stdout: '', stderr: usage('check', `policy file is not a file: ${POLICIES}`) });
+  });
+
+  it('exits 1, not 2, for a module that throws while it loads (throws.mjs): "could not load", no help pointer', async () => {
+    const result = await aegis(['check', '--policy', policy('throws.mjs')]);
+    expect(result).toEqual({ code: 1, stdout: '', stderr: `aegis check: could not load ${policy('throws.mjs')}: the database is not reachable\n` });
+  });
+
+  it('exits 1 for a module with a syntax error, naming the error', async () => {
+    const dir = policyDirectory('syntax-error', "export const policy = {\n  hosts: ['app.example.test'],\n");
+    const result = await aegis(['check', '--json'], { cwd: dir });
+    expect(result).toEqual({ code: 1, stdout: '', stderr: `aegis check: could not load ${join(dir, 'aegis.policy.mjs')}: SyntaxError: Unexpected end of input\n` });
   });
 
   it('finds aegis.policy.mjs in the working directory (a plain options object)', async () => {
@@ -346,11 +370,12 @@ describe('aegis check: policy modules', () => {
     expect(code).toBe(1);
   });
 
-  it('exits 2 when the working directory has no policy module', async () => {
+  it('exits 2 when the working directory has no policy module, listing every name looked for', async () => {
     const dir = directory('empty');
-    const { code, stderr } = await aegis(['check'], { cwd: dir });
-    expect(code).toBe(2);
-    expect(stderr).toBe(`aegis: no policy module: pass --policy <file>, or create aegis.policy.js (or .mjs, .cjs, .ts) in ${dir}.\nRun \`aegis check --help\` for usage.\n`);
+    const result = await aegis(['check'], { cwd: dir });
+    const names = 'aegis.policy.js, aegis.policy.mjs, aegis.policy.cjs, aegis.policy.ts, aegis.policy.mts, aegis.policy.cts';
+    expect(result).toEqual({ code: 2, stdout: '', stderr: usage('check', `no policy module in ${dir} (looked for ${names}): pass --policy <file>, or create one of them.`) });
+    expect(POLICY_MODULE_NAMES.join(', ')).toBe(names);
   });
 });
 
@@ -381,24 +406,136 @@ describe('aegis check: TLS from a PKCS#12 bundle (pfx.mjs)', () => {
   });
 });
 
+describe('aegis check: TLS options', () => {
+  const E002_FIX =
+    "give tls: { cert: '/path/to/cert.pem', key: '/path/to/key.pem' } (PEM files), or tls: { pfx: '/path/to/bundle.pfx' } for a PKCS#12 bundle (its passphrase in AEGIS_TLS_PASSPHRASE, or the variable named by passphraseEnv).";
+
+  it('reports a tls option without cert (tls-no-cert.mjs) as AEGIS-E002 naming serve.tls.cert, exit 1 (regression: Node\'s "paths[1]" TypeError)', async () => {
+    const result = await aegis(['check', '--json', '--policy', policy('tls-no-cert.mjs')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('');
+    const report = JSON.parse(result.stdout) as JsonReport;
+    expect(report.findings).toEqual([{ id: 'AEGIS-E002', severity: 'error', title: 'certificate unreadable', message: 'serve.tls.cert is not set.', fix: E002_FIX }]);
+  });
+
+  it.each([
+    ['{ cert: undefined, key: "x.key" }', 'serve.tls.cert is not set.'],
+    ['{}', 'serve.tls.cert is not set; serve.tls.key is not set.'],
+    ['{ cert: "x.crt", key: 42 }', 'serve.tls.key is 42, not a file path.'],
+    ['{ pfx: "x.pfx", cert: "x.crt" }', 'serve.tls has both pfx and cert: a PKCS#12 bundle already holds the certificate and key.'],
+    ['true', 'serve.tls is true, not { cert, key }, { pfx } or false.'],
+  ])('reports tls: %s as AEGIS-E002: %s', async (tls, message) => {
+    const dir = policyDirectory(`tls-${tls.replace(/\W+/g, '-')}`, `export const policy = { hosts: ['app.example.test'] };\nexport const serve = { tls: ${tls} };\n`);
+    const { code, report, stderr } = await checkJson([], {}, dir);
+    expect(report.findings.filter((f) => f.id === 'AEGIS-E002').map((f) => [f.message, f.fix])).toEqual([[message, E002_FIX]]);
+    expect(stderr).toBe('');
+    expect(code).toBe(1);
+  });
+
+  it('exits 2 for a serve export that is not an object', async () => {
+    const dir = policyDirectory('serve-null', "export const policy = { hosts: ['app.example.test'] };\nexport const serve = null;\n");
+    const result = await aegis(['check'], { cwd: dir });
+    expect(result).toEqual({ code: 2, stdout: '', stderr: usage('check', "the policy module's `serve` export is null: export the serve options object ({ tls, redirectPort, … }), or nothing.") });
+  });
+
+  it('names the certificate file at fault when OpenSSL refuses a damaged chain', async () => {
+    const dir = directory('damaged-chain');
+    const pem = readFileSync(strongEnv.FIXTURE_CERT ?? '', 'utf8');
+    writeFileSync(join(dir, 'chain.pem'), `${pem}-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n`);
+    const { report } = await checkJson(['--policy', policy('strong.mjs')], { ...strongEnv, FIXTURE_CERT: join(dir, 'chain.pem') });
+    expect(report.findings.map((f) => [f.id, f.message])).toEqual([['AEGIS-E002', `The certificate file ${join(dir, 'chain.pem')} was refused by OpenSSL (wrong tag): it must hold only PEM certificates, the server's first.`]]);
+  });
+
+  it('names the key file when the key is encrypted', async () => {
+    const dir = directory('encrypted-key');
+    const key = join(dir, 'encrypted.pem');
+    execFileSync('openssl', ['pkey', '-in', strongEnv.FIXTURE_KEY ?? '', '-aes256', '-passout', 'pass:key-passphrase-5d2a', '-out', key], { stdio: 'pipe' });
+    const { report } = await checkJson(['--policy', policy('strong.mjs')], { ...strongEnv, FIXTURE_KEY: key });
+    expect(report.findings.map((f) => [f.id, f.message, f.fix])).toEqual([
+      [
+        'AEGIS-E002',
+        `The private key file ${key} is encrypted: Aegis reads unencrypted PEM keys.`,
+        `decrypt it (openssl pkey -in ${key} -out key.pem) and keep the result readable by this user only (chmod 600), or use a PKCS#12 bundle with its passphrase in an environment variable.`,
+      ],
+    ]);
+  });
+
+  it('names the certificate file, not the key, when the certificate expired (AEGIS-E003)', async () => {
+    const { report } = await checkJson(['--policy', policy('weak.mjs')], weakEnv);
+    const validTo = new Date(new X509Certificate(readFileSync(expiredCertificate.cert)).validTo).toISOString();
+    expect(report.findings.find((f) => f.id === 'AEGIS-E003')?.message).toBe(`The certificate in ${expiredCertificate.cert} expired on ${validTo}.`);
+  });
+
+  it('reports redirectPort: false with TLS served directly as AEGIS-W004 (redirect-off.mjs), exit 1', async () => {
+    const { code, report } = await checkJson(['--policy', policy('redirect-off.mjs')], strongEnv);
+    expect(report.findings).toEqual([
+      {
+        id: 'AEGIS-W004',
+        severity: 'warning',
+        title: 'no HTTPS redirect',
+        message: 'Aegis serves TLS itself and redirectPort: false turns off its plain-HTTP listener: http:// requests get no answer instead of a redirect to HTTPS.',
+        fix: 'remove redirectPort: false (production listens on port 80 and redirects), or redirect port 80 to HTTPS with something else.',
+      },
+    ]);
+    expect(code).toBe(1);
+  });
+
+  it('accepts redirectPort: false with --fail-on error (a warning)', async () => {
+    const { code } = await checkJson(['--policy', policy('redirect-off.mjs'), '--fail-on', 'error'], strongEnv);
+    expect(code).toBe(0);
+  });
+});
+
+describe('aegis check: configuration schema problems (secrets.mjs)', () => {
+  it("reports each once, named after the variable or the ring's key, with loadConfig's fix", async () => {
+    const ring = `${generateSecret()} changeme`;
+    const { code, report } = await checkJson(['--policy', policy('secrets.mjs')], { PORT: 'http', SIGNING_KEYS: ring, SESSION_SECRET: 'changeme' });
+    expect(report.findings.map((f) => [f.id, f.message, f.fix])).toEqual([
+      ['AEGIS-E009', 'key 2 of 2 in SIGNING_KEYS: a known placeholder; only 22 bits of entropy (at least 256 are needed).', 'replace key 2 of 2 in SIGNING_KEYS with a new value from `npx aegis secret`.'],
+      ['AEGIS-E009', 'SESSION_SECRET: a known placeholder; only 22 bits of entropy (at least 256 are needed).', 'set SESSION_SECRET to a new value from `npx aegis secret`.'],
+      ['AEGIS-E009', 'SESSION_SECRET: the same value as key 2 of 2 in SIGNING_KEYS; every secret must be different.', 'set SESSION_SECRET to a new value from `npx aegis secret`.'],
+      ['AEGIS-E010', 'PORT: "http" is not a port number (0 to 65535).', 'set PORT to a port such as 3000.'],
+    ]);
+    expect(code).toBe(1);
+  });
+});
+
 describe('aegis check: options', () => {
   it('exits 2 for --env staging', async () => {
     const { code, stderr } = await aegis(['check', '--policy', policy('strong.mjs'), '--env', 'staging']);
     expect(code).toBe(2);
-    expect(stderr).toBe('aegis: --env must be one of development, test, production, not "staging".\nRun `aegis check --help` for usage.\n');
+    expect(stderr).toBe(usage('check', '--env must be one of development, test, production, not "staging".'));
   });
 
-  it('exits 2 for an unknown --fail-on level', async () => {
-    const { code, stderr } = await aegis(['check', '--policy', policy('strong.mjs'), '--fail-on', 'warnings']);
-    expect(code).toBe(2);
-    expect(stderr).toContain('--fail-on must be one of error, warning, info, never');
+  it('exits 2 for an unknown --fail-on level, naming the allowed ones', async () => {
+    const result = await aegis(['check', '--policy', policy('strong.mjs'), '--fail-on', 'warnings']);
+    expect(result).toEqual({ code: 2, stdout: '', stderr: usage('check', '--fail-on must be one of error, warning, info, never, not "warnings".') });
+  });
+
+  it.each([
+    ['error', 1], // E003 and friends
+    ['warning', 1],
+    ['info', 1],
+    ['never', 0],
+  ])('--fail-on %s on weak.mjs exits %i', async (level, expected) => {
+    const { code } = await aegis(['check', '--policy', policy('weak.mjs'), '--fail-on', level], { env: weakEnv });
+    expect(code).toBe(expected);
+  });
+
+  it.each([
+    ['error', 0],
+    ['warning', 0],
+    ['info', 1],
+  ])('--fail-on %s with only a note (typescript.ts) exits %i', async (level, expected) => {
+    const { code } = await aegis(['check', '--policy', policy('typescript.ts'), `--fail-on=${level}`]);
+    expect(code).toBe(expected);
   });
 
   it('exits 2 for an unknown option, pointing at the help', async () => {
     const { code, stdout, stderr } = await aegis(['check', '--colour']);
     expect(code).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr).toMatch(/^aegis: .*--colour/);
+    expect(stderr).toMatch(/^aegis check: Unknown option '--colour'/);
     expect(stderr.endsWith('Run `aegis check --help` for usage.\n')).toBe(true);
   });
 });
@@ -421,6 +558,20 @@ describe('aegis check: colours (in process)', () => {
     expect(stdout()).toContain('AEGIS-E005 error   HSTS off');
     expect(stdout()).not.toContain(ANSI);
   });
+
+  it('colours again when NO_COLOR is empty (no-color.org: "present and not empty")', async () => {
+    const dir = policyDirectory('no-colour-empty', source);
+    const { io, stdout } = recordingIo({ NODE_ENV: 'production', NO_COLOR: '' }, dir, true);
+    expect(await main(['check'], io, VERSION)).toBe(1);
+    expect(stdout()).toContain(`${ANSI}1mAEGIS-E005${ANSI}0m`);
+  });
+
+  it('writes no colour in the JSON report, even on a terminal', async () => {
+    const dir = policyDirectory('colour-json', source);
+    const { io, stdout } = recordingIo({ NODE_ENV: 'production' }, dir, true);
+    expect(await main(['check', '--json'], io, VERSION)).toBe(1);
+    expect(stdout()).not.toContain(ANSI);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -432,11 +583,24 @@ describe('aegis: version and help', () => {
     expect(await aegis(['-v'])).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
   });
 
-  it('prints the usage for --help, exit 0', async () => {
-    const { code, stdout } = await aegis(['--help']);
-    expect(code).toBe(0);
-    expect(stdout).toMatch(/^Usage: aegis <command> \[options\]\n/);
-    for (const command of ['check', 'secret', 'cert']) expect(stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+  it('prints the usage on stdout for --help, -h and help, exit 0', async () => {
+    for (const args of [['--help'], ['-h'], ['help']]) expect(await aegis(args)).toEqual({ code: 0, stdout: MAIN_HELP, stderr: '' });
+    expect(MAIN_HELP).toMatch(/^Usage: aegis <command> \[options\]\n/);
+    for (const command of ['check', 'secret', 'cert']) expect(MAIN_HELP).toMatch(new RegExp(`^  ${command} `, 'm'));
+  });
+
+  it.each([
+    ['check', CHECK_HELP],
+    ['secret', SECRET_HELP],
+    ['cert', CERT_HELP],
+  ])('prints the usage of aegis help %s, exit 0', async (command, help) => {
+    expect(await aegis(['help', command])).toEqual({ code: 0, stdout: help, stderr: '' });
+  });
+
+  it('names every policy module extension in aegis check --help', () => {
+    expect(CHECK_HELP).toContain('--policy <file>      the policy module (.js, .mjs, .cjs, .ts, .mts, .cts)');
+    expect(CHECK_HELP).toContain('of aegis.policy.js, .mjs, .cjs, .ts, .mts, .cts in the current directory.');
+    expect(CHECK_HELP).toContain('--fail-on <level>    exit 1 when a finding is at least: error, warning (default) or info;');
   });
 
   it.each([
@@ -447,14 +611,21 @@ describe('aegis: version and help', () => {
     expect(await aegis([command, '--help'])).toEqual({ code: 0, stdout: help, stderr: '' });
   });
 
-  it('prints the usage and exits 2 without a command', async () => {
-    const { code, stdout } = await aegis([]);
-    expect(code).toBe(2);
-    expect(stdout).toMatch(/^Usage: aegis <command> \[options\]\n/);
+  it('prints the usage on stderr, not stdout, and exits 2 without a command (a usage error)', async () => {
+    expect(await aegis([])).toEqual({ code: 2, stdout: '', stderr: MAIN_HELP });
   });
 
   it('exits 2 for an unknown command', async () => {
     expect(await aegis(['frobnicate'])).toEqual({ code: 2, stdout: '', stderr: 'aegis: unknown command "frobnicate".\nRun `aegis --help` for usage.\n' });
+    expect(await aegis(['help', 'frobnicate'])).toEqual({ code: 2, stdout: '', stderr: 'aegis: unknown command "frobnicate".\nRun `aegis --help` for usage.\n' });
+  });
+
+  it('exits 2 for an option of another command, on stderr only', async () => {
+    expect(await aegis(['secret', '--dev'])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: usage('secret', "Unknown option '--dev'"),
+    });
   });
 });
 
@@ -478,14 +649,15 @@ describe('aegis secret', () => {
     const { code, stdout, stderr } = await aegis(['secret', '--bytes', '16']);
     expect(code).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr).toMatch(/^aegis: --bytes: 16 is not a whole number of bytes from 32 to 1024/);
+    expect(stderr).toMatch(/^aegis secret: --bytes: 16 is not a whole number of bytes from 32 to 1024/);
+    expect(stderr.endsWith('Run `aegis secret --help` for usage.\n')).toBe(true);
   });
 
   it('refuses --format base32 with exit 2', async () => {
     const { code, stdout, stderr } = await aegis(['secret', '--format', 'base32']);
     expect(code).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr).toMatch(/^aegis: --format: "base32" is not a secret format/);
+    expect(stderr).toMatch(/^aegis secret: --format: "base32" is not a secret format/);
   });
 
   it('prints a different secret each run', async () => {
@@ -512,8 +684,17 @@ describe('aegis cert', () => {
   });
 
   it('exits 2 without --dev', async () => {
-    const { code, stderr } = await aegis(['cert'], { cwd: directory('cert-no-dev') });
-    expect(code).toBe(2);
-    expect(stderr).toContain('pass --dev');
+    expect(await aegis(['cert'], { cwd: directory('cert-no-dev') })).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: usage('cert', 'only development certificates are made here: pass --dev. Production certificates come from a CA.'),
+    });
+  });
+
+  it('exits 1 naming the directory when it cannot be made', async () => {
+    const dir = directory('cert-blocked');
+    writeFileSync(join(dir, 'file'), '');
+    const result = await aegis(['cert', '--dev', '--out', 'file/dev'], { cwd: dir });
+    expect(result).toEqual({ code: 1, stdout: '', stderr: `aegis cert: could not make the development certificate in ${join(dir, 'file', 'dev')}: ENOTDIR: not a directory, mkdir '${join(dir, 'file', 'dev')}'\n` });
   });
 });

@@ -32,6 +32,8 @@ function hstsMaxAge(value: string | undefined): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
+const CERTIFICATE_FIX = 'fix the certificate files or the passphrase variable named above.';
+
 const one = (condition: boolean, message: string, fix: string) => (condition ? [{ message, fix }] : []);
 
 /**
@@ -50,7 +52,7 @@ export const CHECKS: readonly Check[] = [
     id: 'AEGIS-E002',
     severity: 'error',
     title: 'certificate unreadable',
-    evaluate: ({ tls }) => one(tls.kind === 'certificate' && tls.error !== undefined, `${tls.kind === 'certificate' ? tls.error : ''}`, 'fix the certificate files or the passphrase variable named above.'),
+    evaluate: ({ tls }) => (tls.kind === 'certificate' && tls.error !== undefined ? [{ message: tls.error, fix: tls.fix ?? CERTIFICATE_FIX }] : []),
   },
   {
     id: 'AEGIS-E003',
@@ -58,7 +60,8 @@ export const CHECKS: readonly Check[] = [
     title: 'certificate expired',
     evaluate: ({ tls, now }) => {
       const certificate = tls.kind === 'certificate' ? tls.certificate : undefined;
-      return one(certificate !== undefined && certificate.validTo.getTime() <= now.getTime(), `The certificate from ${tls.kind === 'certificate' ? tls.source : ''} expired on ${certificate?.validTo.toISOString()}.`, 'renew the certificate (certbot renew, or your CA) and replace the files; Aegis reloads them without a restart.');
+      const file = tls.kind === 'certificate' ? (tls.certificateFile ?? tls.source) : '';
+      return one(certificate !== undefined && certificate.validTo.getTime() <= now.getTime(), `The certificate in ${file} expired on ${certificate?.validTo.toISOString()}.`, 'renew the certificate (certbot renew, or your CA) and replace the files; Aegis reloads them without a restart.');
     },
   },
   {
@@ -102,13 +105,13 @@ export const CHECKS: readonly Check[] = [
     id: 'AEGIS-E009',
     severity: 'error',
     title: 'weak secret',
-    evaluate: ({ secretProblems }) => secretProblems.map(({ name, message }) => ({ message: `${name}: ${message}`, fix: `set ${name} to a new value from \`npx aegis secret\`.` })),
+    evaluate: ({ secretProblems }) => secretProblems.map(({ name, message, fix }) => ({ message: `${name}: ${message}`, fix: fix ?? `set ${name} to a new value from \`npx aegis secret\`.` })),
   },
   {
     id: 'AEGIS-E010',
     severity: 'error',
     title: 'configuration invalid',
-    evaluate: ({ configProblems }) => configProblems.map(({ name, message }) => ({ message: `${name}: ${message}`, fix: `set ${name} as the configuration schema describes.` })),
+    evaluate: ({ configProblems }) => configProblems.map(({ name, message, fix }) => ({ message: `${name}: ${message}`, fix: fix ?? `set ${name} as the configuration schema describes.` })),
   },
   {
     id: 'AEGIS-W001',
@@ -138,7 +141,10 @@ export const CHECKS: readonly Check[] = [
     id: 'AEGIS-W004',
     severity: 'warning',
     title: 'no HTTPS redirect',
-    evaluate: ({ policy, tls }) => one(!policy.httpsRedirect && tls.kind !== 'certificate', 'Plain HTTP requests are answered instead of redirected to HTTPS.', 'remove httpsRedirect: false, or have the proxy redirect (and keep this warning in mind).'),
+    evaluate: ({ policy, tls }) =>
+      tls.kind === 'certificate'
+        ? one(tls.redirectListener === false, 'Aegis serves TLS itself and redirectPort: false turns off its plain-HTTP listener: http:// requests get no answer instead of a redirect to HTTPS.', 'remove redirectPort: false (production listens on port 80 and redirects), or redirect port 80 to HTTPS with something else.')
+        : one(!policy.httpsRedirect, 'Plain HTTP requests are answered instead of redirected to HTTPS.', 'remove httpsRedirect: false, or have the proxy redirect (and keep this warning in mind).'),
   },
   {
     id: 'AEGIS-W005',

@@ -19,7 +19,23 @@ export interface DeploymentFacts {
 /** How clients reach the service over TLS. */
 export type TlsFacts =
   /** Aegis serves TLS itself with this certificate (or failed to read it: `error`). */
-  | { readonly kind: 'certificate'; readonly source: string; readonly certificate?: CertificateFacts; readonly error?: string }
+  | {
+      readonly kind: 'certificate';
+      /** The files, for messages (`cert.pem + key.pem`, `bundle.pfx`). */
+      readonly source: string;
+      /** The file that holds the certificate (the PEM certificate or the bundle), when known; messages about the certificate alone name it. */
+      readonly certificateFile?: string;
+      readonly certificate?: CertificateFacts;
+      /** Why the certificate could not be read (it names the file, never a passphrase). */
+      readonly error?: string;
+      /** What to do about `error`, when something more precise than the generic advice applies. */
+      readonly fix?: string;
+      /**
+       * Whether a plain-HTTP listener redirects to HTTPS (serve()'s `redirectPort`). `false` when it
+       * is turned off (`redirectPort: false`); left out when there is one, or when it is not known.
+       */
+      readonly redirectListener?: boolean;
+    }
   /** Plain HTTP behind a proxy that terminates TLS (the policy must trust it). */
   | { readonly kind: 'proxy' }
   /** Plain HTTP and no proxy: nothing encrypts the traffic. */
@@ -58,6 +74,8 @@ export interface CorsSettings {
 export interface SecretProblem {
   readonly name: string;
   readonly message: string;
+  /** What to do, when the source of the problem knows better than the generic advice (loadConfig does). */
+  readonly fix?: string;
 }
 
 /** Debugging switches that must be off in production. */

@@ -14,6 +14,16 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
+/** A command that could not do its work although it was used correctly (a policy module that fails to load): exit code 1. */
+export class CommandFailure extends Error {
+  override readonly name = 'CommandFailure';
+}
+
+/** An error's message, for one line of output (anything can be thrown). */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** The process's own streams and environment. */
 export function processIo(): CommandIo {
   return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };

@@ -1,9 +1,10 @@
 import { runCert } from './commands/cert.js';
 import { runCheck } from './commands/check.js';
 import { runSecret } from './commands/secret.js';
-import { processIo, UsageError, type CommandIo } from './io.js';
+import { messageOf, processIo, UsageError, type CommandIo } from './io.js';
 
-const HELP = `Usage: aegis <command> [options]
+/** The usage of `aegis` itself: on stdout for --help, on stderr (exit 2) when no command is given. */
+export const MAIN_HELP = `Usage: aegis <command> [options]
 
 Commands:
   check    check a deployment's policy, secrets and certificate before it goes live
@@ -11,39 +12,63 @@ Commands:
   cert     make the development certificate (--dev)
 
 Options:
-  -h, --help     show help (also: aegis <command> --help)
+  -h, --help     show help (also: aegis <command> --help, aegis help <command>)
   -v, --version  show the version
 
 Exit codes: 0 success, 1 findings or failure, 2 usage error.
 `;
 
-const COMMANDS: Record<string, (args: string[], io: CommandIo) => Promise<number>> = {
-  check: runCheck,
-  secret: runSecret,
-  cert: runCert,
-};
+type Command = (args: string[], io: CommandIo) => Promise<number>;
 
-/** Runs the `aegis` command; resolves to the exit code. `version` comes from the bin's package.json. */
-export async function main(argv: readonly string[], io: CommandIo = processIo(), version = 'unknown'): Promise<number> {
+const COMMANDS: Readonly<Record<string, Command>> = { check: runCheck, secret: runSecret, cert: runCert };
+
+const commandNamed = (name: string | undefined): Command | undefined => (name !== undefined && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined);
+
+/** What to run for a command line: a command with its arguments, or the top-level help and version. */
+function dispatch(argv: readonly string[], io: CommandIo, version: string): Promise<number> | number {
   const [command, ...rest] = argv;
+  if (command === undefined) {
+    io.stderr.write(MAIN_HELP);
+    return 2;
+  }
+  if (command === '-h' || command === '--help' || (command === 'help' && rest.length === 0)) {
+    io.stdout.write(MAIN_HELP);
+    return 0;
+  }
+  if (command === '-v' || command === '--version') {
+    io.stdout.write(`${version}\n`);
+    return 0;
+  }
+  if (command === 'help') return helpFor(rest, io);
+  const run = commandNamed(command);
+  if (!run) throw new UsageError(`unknown command "${command}".`);
+  return run(rest, io);
+}
+
+/** `aegis help <command>`: that command's --help. */
+function helpFor([name, ...extra]: string[], io: CommandIo): Promise<number> {
+  const run = commandNamed(name);
+  if (!run) throw new UsageError(`unknown command "${name ?? ''}".`);
+  if (extra.length > 0) throw new UsageError(`aegis help takes one command, not "${extra.join(' ')}".`);
+  return run(['--help'], io);
+}
+
+/**
+ * Runs the `aegis` command; resolves to the exit code: 0 success, 1 findings or failure, 2 usage
+ * error (its message and a pointer to the help on stderr). Messages start with `aegis <command>:`.
+ * `version` comes from the bin's package.json.
+ */
+export async function main(argv: readonly string[], io: CommandIo = processIo(), version = 'unknown'): Promise<number> {
+  const command = commandNamed(argv[0]) ? argv[0] : undefined;
+  const prefix = command ? `aegis ${command}` : 'aegis';
   try {
-    if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
-      io.stdout.write(HELP);
-      return command === undefined ? 2 : 0;
-    }
-    if (command === '-v' || command === '--version') {
-      io.stdout.write(`${version}\n`);
-      return 0;
-    }
-    const run = COMMANDS[command];
-    if (!run) throw new UsageError(`unknown command "${command}".`);
-    return await run(rest, io);
+    return await dispatch(argv, io, version);
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.stderr.write(`aegis: ${(error as Error).message}\nRun \`aegis ${command && COMMANDS[command] ? `${command} ` : ''}--help\` for usage.\n`);
+    if (error instanceof UsageError) {
+      io.stderr.write(`${prefix}: ${error.message}\nRun \`${prefix} --help\` for usage.\n`);
       return 2;
     }
-    io.stderr.write(`aegis: ${(error as Error).message}\n`);
+    io.stderr.write(`${prefix}: ${messageOf(error)}\n`);
     return 1;
   }
 }

@@ -1,13 +1,41 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { UsageError } from './io.js';
 
-const DEFAULT_NAMES = ['aegis.policy.js', 'aegis.policy.mjs', 'aegis.policy.cjs', 'aegis.policy.ts', 'aegis.policy.mts'];
+/** The names `aegis check` looks for in the working directory when no --policy is given, in this order. */
+export const POLICY_MODULE_NAMES: readonly string[] = ['aegis.policy.js', 'aegis.policy.mjs', 'aegis.policy.cjs', 'aegis.policy.ts', 'aegis.policy.mts', 'aegis.policy.cts'];
+
+const isFile = (path: string): boolean => statSync(path, { throwIfNoEntry: false })?.isFile() === true;
 
 /** The default policy module in a directory, if there is one. */
 export function findPolicyModule(cwd: string): string | undefined {
-  return DEFAULT_NAMES.map((name) => join(cwd, name)).find((path) => existsSync(path));
+  return POLICY_MODULE_NAMES.map((name) => join(cwd, name)).find(isFile);
+}
+
+/**
+ * The policy module to check: `given` (resolved against `cwd`), which must be a file, or the first
+ * of {@link POLICY_MODULE_NAMES} in `cwd`.
+ * @throws UsageError naming the missing file, or listing the names that were looked for.
+ */
+export function locatePolicyModule(cwd: string, given: string | undefined): string {
+  if (given !== undefined) {
+    const file = resolve(cwd, given);
+    const stats = statSync(file, { throwIfNoEntry: false });
+    if (!stats) throw new UsageError(`policy file not found: ${file}`);
+    if (!stats.isFile()) throw new UsageError(`policy file is not a file: ${file}`);
+    return file;
+  }
+  const found = findPolicyModule(cwd);
+  if (!found) throw new UsageError(`no policy module in ${cwd} (looked for ${POLICY_MODULE_NAMES.join(', ')}): pass --policy <file>, or create one of them.`);
+  return found;
+}
+
+/** A module's import failure in one line: `SyntaxError: Unexpected end of input`, `boom`. */
+export function describeLoadError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return error.name === 'Error' || error.message.startsWith(`${error.name}:`) ? error.message : `${error.name}: ${error.message}`;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { loadOrCreateDevCertificate } from '../../tls/dev-certificate.js';
-import { parseOptions, UsageError, type CommandIo } from '../io.js';
+import { CommandFailure, messageOf, parseOptions, UsageError, type CommandIo } from '../io.js';
 
 export const CERT_HELP = `Usage: aegis cert --dev [--out <dir>]
 
@@ -26,7 +26,13 @@ export async function runCert(args: string[], io: CommandIo): Promise<number> {
     return 0;
   }
   if (!values.dev) throw new UsageError('only development certificates are made here: pass --dev. Production certificates come from a CA.');
-  const dev = loadOrCreateDevCertificate(resolve(io.cwd, values.out));
+  const dir = resolve(io.cwd, values.out);
+  let dev: ReturnType<typeof loadOrCreateDevCertificate>;
+  try {
+    dev = loadOrCreateDevCertificate(dir);
+  } catch (error) {
+    throw new CommandFailure(`could not make the development certificate in ${dir}: ${messageOf(error)}`);
+  }
   io.stdout.write(
     `${dev.created ? 'Created' : 'Reusing'} the development certificate (localhost, 127.0.0.1, ::1), valid until ${dev.notAfter.toISOString()}:\n` +
       `  certificate  ${dev.certPath}\n  private key  ${dev.keyPath}\n` +

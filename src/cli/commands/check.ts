@@ -1,16 +1,14 @@
-import { resolve } from 'node:path';
 import type { Finding, Severity } from '../../checks/catalogue.js';
-import { certificateFacts, deploymentFindings } from '../../checks/guard.js';
-import type { CookieSettings, CorsSettings, TlsFacts } from '../../checks/facts.js';
+import { deploymentFindings } from '../../checks/guard.js';
+import type { CookieSettings, CorsSettings } from '../../checks/facts.js';
 import { atLeast, formatFinding, summarise } from '../../checks/report.js';
 import { AegisConfigError } from '../../core/config-error.js';
 import { aegis, isAegisPolicy, type AegisPolicy } from '../../core/policy.js';
 import { PROFILES, type Profile } from '../../core/profile.js';
-import type { ServeOptions } from '../../serve/serve-options.js';
-import { readTlsMaterial, TlsMaterialError } from '../../serve/tls-material.js';
-import { colours, parseOptions, UsageError, type CommandIo } from '../io.js';
-import { findPolicyModule, importPolicyModule } from '../policy-module.js';
+import { colours, CommandFailure, parseOptions, UsageError, type CommandIo } from '../io.js';
+import { describeLoadError, importPolicyModule, locatePolicyModule } from '../policy-module.js';
 import { configProblemsFromModule } from '../secret-check.js';
+import { tlsFactsOf } from '../tls-facts.js';
 
 export const CHECK_HELP = `Usage: aegis check [--env production] [--policy <file>] [--json] [--fail-on warning]
 
@@ -19,24 +17,29 @@ each finding with its id (see docs/checks.md), severity, what is wrong and how t
 
 Options:
   --env <profile>      profile to check: production (default), test or development
-  --policy <file>      the policy module (.js, .mjs, .cjs, .ts); default: aegis.policy.* in the
-                       current directory. It exports \`policy\` (or a default export): an Aegis
-                       policy or its options; and optionally \`serve\` (serve options: tls),
-                       \`config\` (a loadConfig schema or a loaded config), \`cookies\`, \`cors\`.
+  --policy <file>      the policy module (.js, .mjs, .cjs, .ts, .mts, .cts); default: the first
+                       of aegis.policy.js, .mjs, .cjs, .ts, .mts, .cts in the current directory.
+                       It exports \`policy\` (or a default export): an Aegis policy or its
+                       options; and optionally \`serve\` (serve options: tls, redirectPort),
+                       \`config\` (a loadConfig schema or a loaded config), \`cookies\`, \`cors\`,
+                       \`debug\`.
   --json               print the findings as JSON
-  --fail-on <level>    exit 1 when a finding is at least: error, warning (default), info; or never
+  --fail-on <level>    exit 1 when a finding is at least: error, warning (default) or info;
+                       never: exit 0 whatever the findings
   -h, --help           show this help
 
-Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 usage error.
+Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it, or a policy module
+that fails to load; 2 usage error (bad option, policy file not found, no policy exported).
 `;
 
 const FAIL_ON = ['error', 'warning', 'info', 'never'] as const;
+type FailOn = (typeof FAIL_ON)[number];
 
 /** The exports a policy module may have. */
 interface PolicyModule {
   policy?: unknown;
   default?: unknown;
-  serve?: ServeOptions;
+  serve?: unknown;
   config?: unknown;
   cookies?: CookieSettings;
   cors?: CorsSettings;
@@ -56,40 +59,54 @@ export async function runCheck(args: string[], io: CommandIo): Promise<number> {
     io.stdout.write(CHECK_HELP);
     return 0;
   }
-  const profile = values.env as Profile;
-  if (!PROFILES.includes(profile)) throw new UsageError(`--env must be one of ${PROFILES.join(', ')}, not "${values.env}".`);
-  const failOn = values['fail-on'] as (typeof FAIL_ON)[number];
-  if (!FAIL_ON.includes(failOn)) throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(', ')}, not "${values['fail-on']}".`);
-  const file = values.policy ? resolve(io.cwd, values.policy) : findPolicyModule(io.cwd);
-  if (!file) throw new UsageError(`no policy module: pass --policy <file>, or create aegis.policy.js (or .mjs, .cjs, .ts) in ${io.cwd}.`);
+  const profile = oneOf(PROFILES, values.env, '--env');
+  const failOn = oneOf(FAIL_ON, values['fail-on'], '--fail-on');
+  const file = locatePolicyModule(io.cwd, values.policy);
 
   const env = { ...io.env, AEGIS_ENV: profile };
   const findings = await collectFindings(file, env, io.cwd);
-  const failing = failOn === 'never' ? [] : atLeast(findings, failOn as Severity);
   if (values.json) io.stdout.write(`${JSON.stringify({ env: profile, policy: file, findings, summary: counts(findings) }, null, 2)}\n`);
   else printText(io, file, profile, findings);
-  return failing.length > 0 ? 1 : 0;
+  return failing(findings, failOn).length > 0 ? 1 : 0;
+}
+
+/** An option's value, when it is one of `allowed`; otherwise a usage error naming them. */
+function oneOf<T extends string>(allowed: readonly T[], value: string, option: string): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`${option} must be one of ${allowed.join(', ')}, not "${value}".`);
+}
+
+function failing(findings: readonly Finding[], failOn: FailOn): Finding[] {
+  return failOn === 'never' ? [] : atLeast(findings, failOn as Severity);
+}
+
+/**
+ * Imports the module. An AegisConfigError thrown while it loads is a finding (AEGIS-E000); any
+ * other failure (a syntax error, an exception) means the check could not run: exit 1.
+ */
+async function loadModule(file: string, env: NodeJS.ProcessEnv): Promise<PolicyModule | Finding[]> {
+  try {
+    return (await importPolicyModule(file, env)) as PolicyModule;
+  } catch (error) {
+    if (isConfigError(error)) return policyInvalid(error);
+    throw new CommandFailure(`could not load ${file}: ${describeLoadError(error)}`);
+  }
 }
 
 async function collectFindings(file: string, env: NodeJS.ProcessEnv, cwd: string): Promise<Finding[]> {
-  let exported: PolicyModule;
-  try {
-    exported = (await importPolicyModule(file, env)) as PolicyModule;
-  } catch (error) {
-    if (isConfigError(error)) return error.problems.map((problem) => policyInvalid(`${problem.path}: ${problem.message}`, problem.fix));
-    throw new UsageError(`could not load ${file}: ${(error as Error).message}`);
-  }
+  const exported = await loadModule(file, env);
+  if (Array.isArray(exported)) return exported;
   let policy: AegisPolicy;
   try {
     policy = toPolicy(exported, env);
   } catch (error) {
-    if (error instanceof AegisConfigError) return error.problems.map((problem) => policyInvalid(`${problem.path}: ${problem.message}`, problem.fix));
+    if (isConfigError(error)) return policyInvalid(error);
     throw error;
   }
   const config = configProblemsFromModule(exported.config, policy.profile, env);
   return deploymentFindings({
     policy,
-    tls: tlsFacts(exported, policy, env, cwd),
+    tls: tlsFactsOf(exported.serve, policy, env, cwd),
     cookies: exported.cookies,
     cors: exported.cors,
     debug: exported.debug,
@@ -116,22 +133,6 @@ function toPolicy(exported: PolicyModule, env: NodeJS.ProcessEnv): AegisPolicy {
   throw new UsageError('the policy module exports no policy: export `policy` (from aegis()) or its options, or a default export.');
 }
 
-function tlsFacts(exported: PolicyModule, policy: AegisPolicy, env: NodeJS.ProcessEnv, cwd: string): TlsFacts {
-  if (exported.serve === undefined) return { kind: 'unknown' };
-  const { tls } = exported.serve;
-  if (tls === false) return policy.describe().proxy === false ? { kind: 'none' } : { kind: 'proxy' };
-  if (tls === undefined) return policy.profile === 'production' ? { kind: 'none' } : { kind: 'unknown' };
-  const source = 'pfx' in tls ? { ...tls, pfx: resolve(cwd, tls.pfx) } : { ...tls, cert: resolve(cwd, tls.cert), key: resolve(cwd, tls.key), ...(tls.ca && { ca: resolve(cwd, tls.ca) }) };
-  try {
-    const material = readTlsMaterial(source, env);
-    const certificate = material.certificate ? certificateFacts(material.certificate, policy.describe().hosts) : undefined;
-    return { kind: 'certificate', source: material.source, ...(certificate && { certificate }) };
-  } catch (error) {
-    if (error instanceof TlsMaterialError) return { kind: 'certificate', source: 'pfx' in source ? source.pfx : source.cert, error: error.message };
-    throw error;
-  }
-}
-
 /**
  * An AegisConfigError from this copy of Aegis or another: a CommonJS policy module that
  * `require('aegis')`s throws the CommonJS build's class, which `instanceof` does not recognise.
@@ -140,8 +141,9 @@ function isConfigError(error: unknown): error is AegisConfigError {
   return error instanceof AegisConfigError || (error instanceof Error && error.name === 'AegisConfigError' && Array.isArray((error as { problems?: unknown }).problems));
 }
 
-function policyInvalid(message: string, fix: string): Finding {
-  return { id: 'AEGIS-E000', severity: 'error', title: 'policy invalid', message, fix };
+/** One AEGIS-E000 finding per problem of the configuration error. */
+function policyInvalid(error: AegisConfigError): Finding[] {
+  return error.problems.map((problem) => ({ id: 'AEGIS-E000', severity: 'error', title: 'policy invalid', message: `${problem.path}: ${problem.message}`, fix: problem.fix }));
 }
 
 function counts(findings: readonly Finding[]) {

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { runChecks, type Finding } from '../../src/checks/catalogue.js';
+import type { DeploymentFacts, SecretProblem, TlsFacts } from '../../src/checks/facts.js';
+import { formatFinding } from '../../src/checks/report.js';
+import { aegis } from '../../src/core/policy.js';
+
+// The catalogue's rules, one check at a time, from hand-made facts: exact messages and fixes.
+
+/** A production policy with every default on (HSTS with preload, so I001 stays quiet), possibly with `httpsRedirect: false`. */
+function summary(options: { httpsRedirect?: boolean; proxy?: boolean } = {}) {
+  return aegis({
+    env: 'production',
+    quiet: true,
+    hosts: ['app.example.test'],
+    headers: { strictTransportSecurity: { maxAge: '2y', includeSubDomains: true, preload: true } },
+    ...(options.httpsRedirect === false && { httpsRedirect: false }),
+    ...(options.proxy && { proxy: { trust: ['10.0.0.0/8'] } }),
+  }).describe();
+}
+
+function facts(overrides: Partial<DeploymentFacts>): DeploymentFacts {
+  return {
+    policy: summary(),
+    tls: { kind: 'proxy' },
+    secretProblems: [],
+    configProblems: [],
+    debug: { inspector: false, nodeEnv: 'production', debugEnv: undefined, declared: false },
+    now: new Date('2026-01-01T00:00:00Z'),
+    ...overrides,
+  };
+}
+
+const only = (findings: Finding[], id: string) => findings.filter((finding) => finding.id === id);
+
+describe('AEGIS-W004: no HTTPS redirect', () => {
+  const listenerOff = 'Aegis serves TLS itself and redirectPort: false turns off its plain-HTTP listener: http:// requests get no answer instead of a redirect to HTTPS.';
+  const policyOff = 'Plain HTTP requests are answered instead of redirected to HTTPS.';
+  const certificate: TlsFacts = { kind: 'certificate', source: 'cert.pem + key.pem' };
+
+  it.each<[string, TlsFacts, boolean, string | undefined]>([
+    ['TLS served, redirect listener on', certificate, true, undefined],
+    ['TLS served, redirect listener on, httpsRedirect off (the listener redirects anyway)', certificate, false, undefined],
+    ['TLS served, redirectPort: false', { ...certificate, redirectListener: false }, true, listenerOff],
+    ['TLS served, redirectPort: false, httpsRedirect off', { ...certificate, redirectListener: false }, false, listenerOff],
+    ['TLS served but unreadable, redirectPort: false', { ...certificate, error: 'x', redirectListener: false }, true, listenerOff],
+    ['behind a proxy, httpsRedirect on', { kind: 'proxy' }, true, undefined],
+    ['behind a proxy, httpsRedirect off', { kind: 'proxy' }, false, policyOff],
+    ['TLS not described, httpsRedirect off', { kind: 'unknown' }, false, policyOff],
+  ])('%s', (_name, tls, httpsRedirect, message) => {
+    const findings = only(runChecks(facts({ tls, policy: summary({ httpsRedirect, proxy: tls.kind === 'proxy' }) })), 'AEGIS-W004');
+    expect(findings.map((f) => f.message)).toEqual(message === undefined ? [] : [message]);
+  });
+
+  it('fixes redirectPort: false by naming it', () => {
+    const [finding] = only(runChecks(facts({ tls: { ...certificate, redirectListener: false } })), 'AEGIS-W004');
+    expect(finding?.fix).toBe('remove redirectPort: false (production listens on port 80 and redirects), or redirect port 80 to HTTPS with something else.');
+  });
+});
+
+describe('AEGIS-E002 and E003: certificate messages', () => {
+  it('uses the fix that came with the error, else the generic one', () => {
+    const withFix = only(runChecks(facts({ tls: { kind: 'certificate', source: 'serve.tls', error: 'serve.tls.cert is not set.', fix: 'give tls: { cert, key }.' } })), 'AEGIS-E002');
+    const without = only(runChecks(facts({ tls: { kind: 'certificate', source: 'a.pem', error: 'The certificate file a.pem does not exist.' } })), 'AEGIS-E002');
+    expect([...withFix, ...without].map((f) => [f.message, f.fix])).toEqual([
+      ['serve.tls.cert is not set.', 'give tls: { cert, key }.'],
+      ['The certificate file a.pem does not exist.', 'fix the certificate files or the passphrase variable named above.'],
+    ]);
+  });
+
+  it('names the certificate file in AEGIS-E003 (the key is not the problem), else the source', () => {
+    const certificate = { validTo: new Date('2025-06-01T00:00:00Z'), selfSigned: false, uncoveredHosts: [] };
+    const named = only(runChecks(facts({ tls: { kind: 'certificate', source: 'site.pem + site.key', certificateFile: 'site.pem', certificate } })), 'AEGIS-E003');
+    const unnamed = only(runChecks(facts({ tls: { kind: 'certificate', source: 'bundle.pfx', certificate } })), 'AEGIS-E003');
+    expect([...named, ...unnamed].map((f) => f.message)).toEqual(['The certificate in site.pem expired on 2025-06-01T00:00:00.000Z.', 'The certificate in bundle.pfx expired on 2025-06-01T00:00:00.000Z.']);
+  });
+});
+
+describe('AEGIS-E009 and E010: secret and configuration problems', () => {
+  const problem = (name: string, message: string, fix?: string): SecretProblem => ({ name, message, ...(fix !== undefined && { fix }) });
+
+  it('prints "weak secret" once: the title, then the variable and the problem', () => {
+    const [finding] = runChecks(facts({ secretProblems: [problem('SESSION_SECRET', 'a known placeholder.')] }));
+    expect(finding && formatFinding(finding)).toBe('AEGIS-E009 error   weak secret: SESSION_SECRET: a known placeholder.\n                   Fix: set SESSION_SECRET to a new value from `npx aegis secret`.');
+  });
+
+  it("keeps the problem's own fix, and falls back to the generic one", () => {
+    const findings = runChecks(
+      facts({
+        secretProblems: [problem('key 2 of 2 in KEYS', 'a known placeholder.', 'replace key 2 of 2 in KEYS with a new value from `npx aegis secret`.')],
+        configProblems: [problem('PORT', '"http" is not a port number (0 to 65535).', 'set PORT to a port such as 3000.'), problem('MODE', 'is wrong.')],
+      }),
+    );
+    expect(findings.map((f) => [f.id, f.message, f.fix])).toEqual([
+      ['AEGIS-E009', 'key 2 of 2 in KEYS: a known placeholder.', 'replace key 2 of 2 in KEYS with a new value from `npx aegis secret`.'],
+      ['AEGIS-E010', 'PORT: "http" is not a port number (0 to 65535).', 'set PORT to a port such as 3000.'],
+      ['AEGIS-E010', 'MODE: is wrong.', 'set MODE as the configuration schema describes.'],
+    ]);
+  });
+});
