@@ -85,7 +85,13 @@ export const CHECKS: readonly Check[] = [
     title: 'debugging on',
     evaluate: ({ debug }) => [
       ...one(debug.inspector, 'The Node.js inspector is enabled (--inspect): anyone who reaches its port can run code in the process.', 'remove --inspect from the command line and from NODE_OPTIONS.'),
-      ...one(debug.nodeEnv !== undefined && debug.nodeEnv !== 'production', `NODE_ENV is "${debug.nodeEnv ?? ''}": frameworks (Express included) then show stack traces and skip caches.`, 'set NODE_ENV=production.'),
+      ...one(
+        debug.nodeEnv !== 'production',
+        debug.nodeEnv === undefined
+          ? 'NODE_ENV is not set: frameworks (Express included) then run in development mode, show stack traces and skip caches.'
+          : `NODE_ENV is "${debug.nodeEnv}": frameworks (Express included) then show stack traces and skip caches.`,
+        'set NODE_ENV=production.',
+      ),
       ...one(debug.declared, 'The application declares debug mode.', 'turn the debug setting off in production.'),
     ],
   },

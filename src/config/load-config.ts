@@ -16,6 +16,8 @@ export interface ConfigMeta<K extends string = string> {
   readonly profile: Profile;
   /** Where each value came from; keys without a value (optional and unset) are absent. */
   readonly source: Readonly<Partial<Record<K, ConfigSource>>>;
+  /** The environment variable each key is read from, for messages (`sessionSecret` → `SESSION_SECRET`). */
+  readonly variables: Readonly<Partial<Record<K, string>>>;
   /** Things worth printing once at start-up, such as a `.env` file ignored in production. */
   readonly warnings: readonly string[];
   /** Secret rules relaxed because the profile is development or test (production would refuse). */
@@ -82,10 +84,12 @@ export function loadConfig<const S extends ConfigSchema>(schema: S, options: Loa
   const file = readEnvFile(profile, options, problems, warnings);
   const values: Record<string, unknown> = {};
   const source: Record<string, ConfigSource> = {};
+  const variables: Record<string, string> = {};
   const secrets: SecretUse[] = [];
 
   for (const [key, entry] of Object.entries(schema as Record<string, unknown>)) {
     if (!checkEntry(key, entry, problems)) continue;
+    variables[key] = entry.env;
     const found = lookUp(entry, env, file, profile);
     if (!found) {
       if (entry.required) problems.add(entry.env, 'is required but not set.', missingFix(entry, profile, options));
@@ -108,7 +112,7 @@ export function loadConfig<const S extends ConfigSchema>(schema: S, options: Loa
     process.exit(1);
   }
   problems.throwIfAny('configuration');
-  return seal(values, schema, { profile, source, warnings, relaxed }) as Config<S>;
+  return seal(values, schema, { profile, source, variables, warnings, relaxed }) as Config<S>;
 }
 
 /** The metadata of a configuration returned by {@link loadConfig}; kept out of its JSON and inspect output. */
@@ -192,7 +196,7 @@ function seal(values: Record<string, unknown>, schema: ConfigSchema, meta: Confi
   };
   Object.defineProperty(config, 'toJSON', { value: printable });
   Object.defineProperty(config, INSPECT, { value: printable });
-  metas.set(config, Object.freeze({ ...meta, warnings: Object.freeze(meta.warnings), relaxed: Object.freeze(meta.relaxed), source: Object.freeze(meta.source) }));
+  metas.set(config, Object.freeze({ ...meta, warnings: Object.freeze(meta.warnings), relaxed: Object.freeze(meta.relaxed), source: Object.freeze(meta.source), variables: Object.freeze(meta.variables) }));
   return Object.freeze(config);
 }
 

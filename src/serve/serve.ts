@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import type { SecureContextOptions } from 'node:tls';
 import { applyServerLimits, serverOptions, withAegis } from '../adapters/node/index.js';
 import { AegisIncomingMessage, AegisServerResponse } from '../adapters/node/aegis-response.js';
-import { assertProductionReady, certificateFacts } from '../checks/guard.js';
+import { assertProductionReady } from '../checks/guard.js';
 import type { TlsFacts } from '../checks/facts.js';
 import { AegisConfigError, Problems } from '../core/config-error.js';
 import type { AegisPolicy } from '../core/policy.js';
@@ -18,7 +18,8 @@ import { ShutdownTracker } from './graceful-shutdown.js';
 import { createRedirectListener } from './redirect-listener.js';
 import type { ServeOptions } from './serve-options.js';
 import { tlsProfile } from './tls-profile.js';
-import { readTlsMaterial, TlsMaterialError, type TlsMaterial, type TlsSource } from './tls-material.js';
+import { readCertificate } from './tls-facts.js';
+import { readTlsMaterial, TLS_MATERIAL_FIX, TlsMaterialError, type TlsMaterial, type TlsSource } from './tls-material.js';
 
 /** A running Aegis server. */
 export interface AegisServer {
@@ -57,7 +58,7 @@ function looksLikeConnectApp(handler: unknown): boolean {
 export async function serve(handler: Handler, policy: AegisPolicy, options: ServeOptions = {}): Promise<AegisServer> {
   const production = policy.profile === 'production';
   const settings = resolveOptions(options, production);
-  const tls = resolveTls(options, policy, settings.devCertificateDir);
+  const tls = resolveTls(options, policy, settings.devCertificateDir, settings.redirectPort);
 
   assertProductionReady(
     { policy, tls: tls.facts, cookies: options.cookies, cors: options.cors, config: options.config, debug: options.debug },
@@ -146,7 +147,7 @@ function resolveOptions(options: ServeOptions, production: boolean) {
 }
 
 /** Decides where TLS comes from and reads it; problems become findings for the production guard. */
-function resolveTls(options: ServeOptions, policy: AegisPolicy, devCertificateDir: string): { material?: TlsMaterial; source?: TlsSource; facts: TlsFacts } {
+function resolveTls(options: ServeOptions, policy: AegisPolicy, devCertificateDir: string, redirectPort: number | false): { material?: TlsMaterial; source?: TlsSource; facts: TlsFacts } {
   const production = policy.profile === 'production';
   if (options.tls === false) return { facts: policy.describe().proxy === false ? { kind: 'none' } : { kind: 'proxy' } };
   if (options.tls === undefined) {
@@ -159,19 +160,12 @@ function resolveTls(options: ServeOptions, policy: AegisPolicy, devCertificateDi
     const material = readTlsMaterial({ cert: dev.certPath, key: dev.keyPath });
     return { material, facts: { kind: 'certificate', source: material.source } };
   }
-  try {
-    const material = readTlsMaterial(options.tls);
-    const certificate = material.certificate ? certificateFacts(material.certificate, policy.describe().hosts) : undefined;
-    return { material, source: options.tls, facts: { kind: 'certificate', source: material.source, ...(certificate && { certificate }) } };
-  } catch (error) {
-    if (!(error instanceof TlsMaterialError)) throw error;
-    if (production) return { source: options.tls, facts: { kind: 'certificate', source: describeSource(options.tls), error: error.message } };
-    throw new AegisConfigError([{ path: 'serve.tls', message: error.message, fix: 'point tls at readable certificate and key files (or a PKCS#12 bundle and its passphrase variable).' }]);
+  const read = readCertificate(options.tls, policy);
+  if (read.facts.error !== undefined && !production) {
+    throw new AegisConfigError([{ path: 'serve.tls', message: read.facts.error, fix: read.facts.fix ?? TLS_MATERIAL_FIX }]);
   }
-}
-
-function describeSource(source: TlsSource): string {
-  return 'pfx' in source ? source.pfx : `${source.cert} + ${source.key}`;
+  const facts = redirectPort === false ? { ...read.facts, redirectListener: false } : read.facts;
+  return { material: read.material, source: read.source, facts };
 }
 
 function createMainServer(policy: AegisPolicy, listener: RequestListener, tls: SecureContextOptions | undefined, http2: boolean) {

@@ -53,6 +53,7 @@ describe('loadConfig: values', () => {
     expect(configMeta(config)).toEqual({
       profile: 'production',
       source: { port: 'env', databaseUrl: 'env', sessionSecret: 'env', signingKeys: 'env', logLevel: 'env', requestTimeout: 'default', maxUpload: 'default', debug: 'default' },
+      variables: { port: 'PORT', databaseUrl: 'DATABASE_URL', sessionSecret: 'SESSION_SECRET', signingKeys: 'SIGNING_KEYS', logLevel: 'LOG_LEVEL', requestTimeout: 'REQUEST_TIMEOUT', maxUpload: 'MAX_UPLOAD', debug: 'DEBUG_MODE' },
       warnings: [],
       relaxed: [],
     });

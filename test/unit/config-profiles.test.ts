@@ -40,7 +40,13 @@ describe('the .env file', () => {
   it('is read in development, and the real environment wins over it', () => {
     const config = loadConfig(schema, { env: { PORT: '8080' }, profile: 'development', cwd: dir });
     expect([config.port, config.sessionSecret.reveal()]).toEqual([8080, STRONG]);
-    expect(configMeta(config)).toEqual({ profile: 'development', source: { port: 'env', sessionSecret: 'file' }, warnings: [], relaxed: [] });
+    expect(configMeta(config)).toEqual({
+      profile: 'development',
+      source: { port: 'env', sessionSecret: 'file' },
+      variables: { port: 'PORT', sessionSecret: 'SESSION_SECRET', signingKeys: 'SIGNING_KEYS' },
+      warnings: [],
+      relaxed: [],
+    });
   });
 
   it('is not read in development with envFile: false, and a missing file is not an error', () => {
@@ -98,6 +104,7 @@ describe('profiles', () => {
     expect(configMeta(config)).toEqual({
       profile,
       source: { port: 'default', secret: 'default' },
+      variables: { port: 'PORT', secret: 'APP_SECRET' },
       warnings: [],
       relaxed: [`APP_SECRET uses the schema's ${profile} default (production has none).`, `APP_SECRET: weak secret: ${few(profile === 'test' ? 50 : 51)}. Allowed in ${profile}; production refuses it.`],
     });
