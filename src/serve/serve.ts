@@ -39,6 +39,9 @@ export interface AegisServer {
 /** A node request listener: `(req, res) => …`, an Express or Connect app included. One signature, so that TypeScript infers `req` and `res` in an inline handler. */
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
+/** The first line of serve()'s configuration errors: `Invalid serve() options (1 problem):`. */
+const SUBJECT = 'serve() options';
+
 /** Express and Connect apps have `handle` and `use`: they expect node:http objects, so no HTTP/2. */
 function looksLikeConnectApp(handler: unknown): boolean {
   const app = handler as { handle?: unknown; use?: unknown };
@@ -135,7 +138,7 @@ function resolveOptions(options: ServeOptions, production: boolean) {
     }
   }
   const shutdownTimeout = readDuration(options.shutdownTimeout, 10_000, problems, 'serve.shutdownTimeout');
-  problems.throwIfAny();
+  problems.throwIfAny(SUBJECT);
   return {
     port,
     redirectPort,
@@ -162,7 +165,7 @@ function resolveTls(options: ServeOptions, policy: AegisPolicy, devCertificateDi
   }
   const read = readCertificate(options.tls, policy);
   if (read.facts.error !== undefined && !production) {
-    throw new AegisConfigError([{ path: 'serve.tls', message: read.facts.error, fix: read.facts.fix ?? TLS_MATERIAL_FIX }]);
+    throw new AegisConfigError([{ path: 'serve.tls', message: read.facts.error, fix: read.facts.fix ?? TLS_MATERIAL_FIX }], SUBJECT);
   }
   const facts = redirectPort === false ? { ...read.facts, redirectListener: false } : read.facts;
   return { material: read.material, source: read.source, facts };

@@ -89,6 +89,16 @@ describe('PKCS#12 bundles', () => {
     await expect(serve(hello, policy, { ...options, tls: { cert: join(files.dir, 'nope.pem'), key: files.key } })).rejects.toThrow(`The certificate file ${join(files.dir, 'nope.pem')} does not exist.`);
     await expect(serve(hello, policy, { ...options, tls: { cert: files.cert, key: other.key } })).rejects.toThrow(`The private key in ${other.key} does not belong to the certificate in ${files.cert}.`);
   });
+
+  it('names the option and its fix for a malformed tls option, as serve() options', async () => {
+    const options = { port: 0, redirectPort: false, handleSignals: false } as const;
+    const error = await serve(hello, policy, { ...options, tls: { key: '/etc/ssl/site.key' } as never }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(AegisConfigError);
+    expect((error as AegisConfigError).message).toBe(
+      'Invalid serve() options (1 problem):\n' +
+        "  - serve.tls: serve.tls.cert is not set. Fix: give tls: { cert: '/path/to/cert.pem', key: '/path/to/key.pem' } (PEM files), or tls: { pfx: '/path/to/bundle.pfx' } for a PKCS#12 bundle (its passphrase in AEGIS_TLS_PASSPHRASE, or the variable named by passphraseEnv).",
+    );
+  });
 });
 
 describe('certificate reload', () => {
