@@ -3,6 +3,8 @@
 // says what users see; this says, without noise, how much work each configuration does.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,37 +20,53 @@ export function canCountInstructions() {
   return spawnSync('sh', ['-c', 'command -v valgrind && command -v callgrind_control']).status === 0;
 }
 
-function load(port, requests) {
-  execFileSync(process.execPath, [join(here, 'fixed-load.mjs'), String(port), String(requests), '8'], { stdio: 'inherit' });
+// The https configurations (see servers/start.mjs) are loaded over TLS, trusting BENCH_TLS_CERT.
+const schemeOf = (config) => (config.startsWith('https') ? 'https' : 'http');
+
+function load(config, port, requests, env) {
+  execFileSync(process.execPath, [join(here, 'fixed-load.mjs'), String(port), String(requests), '8', schemeOf(config)], { stdio: 'inherit', env });
 }
 
-async function waitUntilServing(port, child) {
-  for (let i = 0; i < 240; i++) {
-    if (child.exitCode !== null) throw new Error(`server under valgrind exited with ${child.exitCode}`);
-    try {
-      await (await fetch(`http://127.0.0.1:${port}/`)).text();
-      return;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 500));
+function getOnce(config, port, env) {
+  return new Promise((resolve, reject) => {
+    const options = { host: '127.0.0.1', port, path: '/', agent: false };
+    const client = schemeOf(config) === 'https' ? https.get({ ...options, ca: readFileSync(env.BENCH_TLS_CERT ?? '') }, done) : http.get(options, done);
+    client.on('error', reject);
+    function done(response) {
+      response.resume();
+      response.on('end', resolve);
     }
-  }
-  throw new Error('server under valgrind did not start in 2 minutes');
+  });
+}
+
+/** The port the server listens on (it picks a free one and says so over IPC), once it answers. */
+async function waitUntilServing(config, child, env) {
+  const port = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('server under valgrind did not start in 2 minutes')), 120_000);
+    child.once('exit', (code) => reject(new Error(`server under valgrind exited with ${code}`)));
+    child.once('message', (message) => {
+      clearTimeout(timer);
+      resolve(message.ready);
+    });
+  });
+  await getOnce(config, port, env);
+  return port;
 }
 
 /** Instructions the server executes per request for one configuration (after a warm-up). */
-export async function instructionsPerRequest(config, port, env) {
+export async function instructionsPerRequest(config, env) {
   const dir = mkdtempSync(join(tmpdir(), 'aegis-callgrind-'));
   const child = spawn(
     'valgrind',
-    ['--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${join(dir, 'out.%p')}`, process.execPath, join(here, 'servers/start.mjs'), config, String(port)],
+    ['--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${join(dir, 'out.%p')}`, process.execPath, join(env.BENCH_SERVERS_DIR ?? join(here, 'servers'), 'start.mjs'), config],
     { stdio: ['ignore', 'ignore', 'ignore', 'ipc'], env },
   );
   try {
-    await waitUntilServing(port, child);
-    load(port, WARM_UP);
+    const port = await waitUntilServing(config, child, env);
+    load(config, port, WARM_UP, env);
     const control = (...args) => execFileSync('callgrind_control', [...args, String(child.pid)], { stdio: 'ignore' });
     control('-i', 'on');
-    load(port, MEASURED);
+    load(config, port, MEASURED, env);
     control('-i', 'off');
     control('-d');
     const dump = readdirSync(dir).find((name) => /\.\d+$/.test(name) && name.split('.').length === 3);
