@@ -108,10 +108,11 @@ export async function serve(handler: Handler, policy: AegisPolicy, options: Serv
     (closing ??= (async () => {
       stopWatching?.();
       stopExpiry?.();
-      const inFlight = tracker.inFlight;
+      const busy = tracker.busy;
       const [main] = await Promise.all([tracker.shutdown(settings.shutdownTimeout), redirect?.tracker.shutdown(settings.shutdownTimeout)]);
       if (main.forced) {
-        process.stderr.write(`[aegis] shutdown: requests still running after ${settings.shutdownTimeout} ms were cut off (${inFlight} in flight when shutdown began).\n`);
+        const connections = busy === 1 ? '1 connection was' : `${busy} connections were`;
+        process.stderr.write(`[aegis] shutdown: requests still running after ${settings.shutdownTimeout} ms were cut off (${connections} busy when shutdown began).\n`);
         policy.emit({ type: 'server.shutdown_forced', level: 'warn', time: Date.now(), reason: 'shutdown.deadline', detail: { timeoutMs: settings.shutdownTimeout } });
       }
     })());
@@ -180,6 +181,7 @@ function createMainServer(policy: AegisPolicy, listener: RequestListener, tls: S
         ...secure,
         allowHTTP1: true,
         ALPNProtocols: ['h2', 'http/1.1'],
+        noDelay: true, // as node:http and node:https do for HTTP/1.1; node:http2 leaves Nagle on
         Http1IncomingMessage: AegisIncomingMessage,
         Http1ServerResponse: AegisServerResponse,
         // HTTP/2 header limits: the size is announced to clients (SETTINGS_MAX_HEADER_LIST_SIZE)

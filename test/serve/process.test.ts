@@ -436,7 +436,7 @@ describe('graceful shutdown', () => {
     await closed(busy);
     expect(await run.exited).toBe(0);
     expect(Date.now() - began).toBeLessThan(10_000);
-    expect(run.output.stderr).toBe('[aegis] shutdown: requests still running after 300 ms were cut off (1 in flight when shutdown began).\n');
+    expect(run.output.stderr).toBe('[aegis] shutdown: requests still running after 300 ms were cut off (1 connection was busy when shutdown began).\n');
     expect(run.output.stdout).toContain('"type":"server.shutdown_forced"');
   });
 });
