@@ -697,4 +697,9 @@ describe('aegis cert', () => {
     const result = await aegis(['cert', '--dev', '--out', 'file/dev'], { cwd: dir });
     expect(result).toEqual({ code: 1, stdout: '', stderr: `aegis cert: could not make the development certificate in ${join(dir, 'file', 'dev')}: ENOTDIR: not a directory, mkdir '${join(dir, 'file', 'dev')}'\n` });
   });
+
+  it('exits 1 for a directory the kernel will not create (under /proc), where recursive mkdir never returns', async () => {
+    const result = await aegis(['cert', '--dev', '--out', '/proc/aegis-cert-test']);
+    expect(result).toEqual({ code: 1, stdout: '', stderr: "aegis cert: could not make the development certificate in /proc/aegis-cert-test: ENOENT: no such file or directory, mkdir '/proc/aegis-cert-test'\n" });
+  });
 });

@@ -1,6 +1,6 @@
 import { X509Certificate, createPrivateKey, randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { AegisConfigError, Problems, show } from '../core/config-error.js';
 import { checkObject } from '../core/read-option.js';
 import { certificateCovers, daysUntilExpiry, inspectCertificate } from './certificate-info.js';
@@ -65,8 +65,7 @@ const DAYS = 90;
  */
 export function loadOrCreateDevCertificate(dir: string, options?: DevCertificateOptions): DevCertificate {
   const { names, renewWithinDays } = resolveOptions(dir, options);
-  const made = mkdirSync(dir, { recursive: true, mode: 0o700 });
-  if (made !== undefined) chmodSync(dir, 0o700); // in case the umask removed owner bits
+  if (makeDirectory(resolve(dir))) chmodSync(dir, 0o700); // in case the umask removed owner bits
   const keyPath = join(dir, KEY_FILE);
   const certPath = join(dir, CERT_FILE);
 
@@ -169,5 +168,25 @@ function writeAtomically(path: string, data: string): void {
   } catch (err) {
     rmSync(temporary, { force: true });
     throw err;
+  }
+}
+
+/**
+ * `mkdir -p` with mode 0700 for what it creates; true when `dir` was created. Written out because
+ * Node's recursive mkdirSync never returns for some paths (a directory under /proc, where mkdir
+ * keeps answering ENOENT); this walks up at most once per path component.
+ */
+function makeDirectory(dir: string): boolean {
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' && statSync(dir).isDirectory()) return false;
+    const parent = dirname(dir);
+    if (code !== 'ENOENT' || parent === dir || statSync(parent, { throwIfNoEntry: false })) throw error;
+    makeDirectory(parent);
+    mkdirSync(dir, { mode: 0o700 });
+    return true;
   }
 }
