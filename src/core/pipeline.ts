@@ -35,6 +35,11 @@ function refuse(
   return { kind: 'reply', reply: new AegisRejection(status, message, reason, status !== 421).toReply() };
 }
 
+/** The client's address: as trusted proxies reported it, else the connecting peer's (a system call, so only when needed). */
+function clientIpOf(reported: string | undefined, view: RequestView): string {
+  return reported ?? normalisePeer(view.remoteAddress);
+}
+
 /**
  * Runs the request guards in their fixed order — request target, header count, trusted proxy,
  * Host, route, HTTPS redirect, Content-Length — and says what the adapter must do.
@@ -70,28 +75,29 @@ export function inspectRequest(policy: CompiledPolicy, events: EventBus, reports
   }
 
   // 3. Trusted proxies: only they may say who the client is, which scheme and which host it used.
+  // Without proxies, the peer address is read only if something needs it (an event, the context).
   const forwarded = policy.proxy?.resolve(view.remoteAddress, (name) => view.header(name));
-  const clientIp = forwarded ? forwarded.clientIp : normalisePeer(view.remoteAddress);
+  const peerIp = forwarded?.clientIp;
   const protocol = forwarded?.protocol ?? (view.encrypted ? 'https' : 'http');
 
   // 4. Host: exactly one, well-formed, and on the allowlist.
   const hostCount = view.hostCount();
-  if (hostCount > 1) return refuse(events, method, 400, 'Bad Request: duplicate Host header', 'host.duplicate', 'host.rejected', clientIp, path);
+  if (hostCount > 1) return refuse(events, method, 400, 'Bad Request: duplicate Host header', 'host.duplicate', 'host.rejected', clientIpOf(peerIp, view), path);
   const hostHeader = view.header('host');
   if (authority === undefined && (hostHeader === undefined || hostHeader === '')) {
-    return refuse(events, method, 400, 'Bad Request: missing Host header', 'host.missing', 'host.rejected', clientIp, path);
+    return refuse(events, method, 400, 'Bad Request: missing Host header', 'host.missing', 'host.rejected', clientIpOf(peerIp, view), path);
   }
   let host: ParsedHost | undefined = hostHeader ? parseHostOnce(hostHeader) : undefined;
-  if (hostHeader && !host) return refuse(events, method, 400, 'Bad Request: invalid Host header', 'host.malformed', 'host.rejected', clientIp, path, { host: clip(hostHeader, 100) });
+  if (hostHeader && !host) return refuse(events, method, 400, 'Bad Request: invalid Host header', 'host.malformed', 'host.rejected', clientIpOf(peerIp, view), path, { host: clip(hostHeader, 100) });
   const claimed = authority ?? forwarded?.host;
   if (claimed !== undefined) {
     host = parseHostOnce(claimed);
-    if (!host) return refuse(events, method, 400, 'Bad Request: invalid host', 'host.malformed', 'host.rejected', clientIp, path, { host: clip(claimed, 100) });
+    if (!host) return refuse(events, method, 400, 'Bad Request: invalid host', 'host.malformed', 'host.rejected', clientIpOf(peerIp, view), path, { host: clip(claimed, 100) });
   }
   const effectiveHost = host as ParsedHost;
   if (policy.hosts && !policy.hosts.allows(effectiveHost)) {
     const reason = effectiveHost.ip ? 'host.ip_literal' : 'host.not_allowed';
-    return refuse(events, method, 421, 'Misdirected Request: this server does not serve that host', reason, 'host.rejected', clientIp, path, { host: clip(claimed ?? hostHeader ?? '', 100) });
+    return refuse(events, method, 421, 'Misdirected Request: this server does not serve that host', reason, 'host.rejected', clientIpOf(peerIp, view), path, { host: clip(claimed ?? hostHeader ?? '', 100) });
   }
 
   // 5. Route overrides.
@@ -102,7 +108,7 @@ export function inspectRequest(policy: CompiledPolicy, events: EventBus, reports
   if (protocol === 'http' && policy.redirect) {
     const reply = policy.redirect.redirect(method, effectiveHost.hostname, target, path);
     if (reply) {
-      events.emit({ type: 'https.redirected', level: 'info', time: Date.now(), ip: clientIp, method, path, status: reply.status, reason: 'https.required' });
+      events.emit({ type: 'https.redirected', level: 'info', time: Date.now(), ip: clientIpOf(peerIp, view), method, path, status: reply.status, reason: 'https.required' });
       return { kind: 'reply', reply };
     }
   }
@@ -110,10 +116,10 @@ export function inspectRequest(policy: CompiledPolicy, events: EventBus, reports
   // 7. A declared body larger than the limit is refused before anything reads it.
   const contentLength = view.header('content-length');
   if (contentLength !== undefined && Number(contentLength) > bodyLimit) {
-    return refuse(events, method, 413, 'Payload Too Large', 'body.too_large', 'body.too_large', clientIp, path, { limit: bodyLimit, declared: Number(contentLength) });
+    return refuse(events, method, 413, 'Payload Too Large', 'body.too_large', 'body.too_large', clientIpOf(peerIp, view), path, { limit: bodyLimit, declared: Number(contentLength) });
   }
 
-  const state = new RequestState(method, path, clientIp, protocol, effectiveHost.hostname, bodyLimit, route ? route.plan : policy.plan);
+  const state = new RequestState(method, path, peerIp, view, protocol, effectiveHost.hostname, bodyLimit, route ? route.plan : policy.plan);
   if (reports !== undefined && path === reports.path) return { kind: 'endpoint', state, endpoint: reports };
   return { kind: 'continue', state };
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createNonce } from '../headers/nonce.js';
 import type { HeaderPlan } from '../headers/plan.js';
+import { normalisePeer } from '../transport/ip.js';
 import type { AegisEvent, AegisEventType, EventLevel } from './events.js';
 
 /**
@@ -57,10 +58,15 @@ export class RequestState implements AegisContext {
   private nonce: string | undefined;
   private id: string | undefined;
 
+  /**
+   * @param ip the client's address when trusted proxies reported it; otherwise it is read from
+   * `peer` on first use (asking the socket for its peer is a system call most requests never need).
+   */
   constructor(
     readonly method: string,
     readonly path: string,
-    readonly clientIp: string,
+    private ip: string | undefined,
+    private readonly peer: { readonly remoteAddress: string | undefined },
     readonly protocol: 'http' | 'https',
     readonly host: string,
     /** Mutable: route-level middleware may lower it. */
@@ -70,6 +76,10 @@ export class RequestState implements AegisContext {
     incomingId?: string,
   ) {
     this.id = incomingId;
+  }
+
+  get clientIp(): string {
+    return (this.ip ??= normalisePeer(this.peer.remoteAddress));
   }
 
   get secure(): boolean {
