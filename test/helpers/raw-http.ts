@@ -116,3 +116,24 @@ export function get(path: string, host: string | null, extra: string[] = []): st
   const hostLine = host === null ? [] : [`Host: ${host}`];
   return [`GET ${path} HTTP/1.1`, ...hostLine, ...extra, 'Connection: close', '', ''].join('\r\n');
 }
+
+/**
+ * Writes `GET path` for `localhost` on an open socket (a TLS one, usually) and reads one response,
+ * leaving the connection open for the next (keep-alive unless the server closes it).
+ */
+export function getOnSocket(socket: Socket, path = '/'): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    let data = '';
+    const onData = (chunk: Buffer) => {
+      data += chunk.toString('latin1');
+      const response = parseResponse(data);
+      if (response) {
+        socket.off('data', onData);
+        resolve(response);
+      }
+    };
+    socket.on('data', onData);
+    socket.once('error', reject);
+    socket.write(`GET ${path} HTTP/1.1\r\nHost: localhost\r\n\r\n`);
+  });
+}

@@ -7,7 +7,7 @@ import { aegis, AegisConfigError, type AegisEvent } from '../../src/index.js';
 import { serve, type AegisServer } from '../../src/serve/index.js';
 import { createSelfSignedCertificate } from '../../src/tls/self-signed.js';
 import { certificateFiles, pfxFile } from '../helpers/certificates.js';
-import { get, parseResponse } from '../helpers/raw-http.js';
+import { get, getOnSocket } from '../helpers/raw-http.js';
 
 let server: AegisServer | undefined;
 afterEach(async () => {
@@ -27,21 +27,9 @@ function open(port: number): Promise<{ socket: TLSSocket; fingerprint: string }>
   });
 }
 
-/** Sends a keep-alive request on an open TLS socket and reads the response. */
-function request(socket: TLSSocket): Promise<number> {
-  return new Promise((resolve) => {
-    let data = '';
-    const onData = (chunk: Buffer) => {
-      data += chunk.toString('latin1');
-      const response = parseResponse(data);
-      if (response) {
-        socket.off('data', onData);
-        resolve(response.status);
-      }
-    };
-    socket.on('data', onData);
-    socket.write('GET / HTTP/1.1\r\nHost: localhost\r\n\r\n');
-  });
+/** Sends a keep-alive request on an open TLS socket and reads the response's status. */
+async function request(socket: TLSSocket): Promise<number> {
+  return (await getOnSocket(socket)).status;
 }
 
 describe('PKCS#12 bundles', () => {

@@ -17,7 +17,7 @@ import { connect, type TLSSocket } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { certificateFiles, pfxFile } from '../helpers/certificates.js';
-import { parseResponse, type RawResponse } from '../helpers/raw-http.js';
+import { getOnSocket } from '../helpers/raw-http.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const FIXTURE = join(ROOT, 'test/fixtures/serve-app.mjs');
@@ -100,24 +100,6 @@ function openTls(port: number, ca: string): Promise<TLSSocket> {
   });
 }
 
-/** Writes a request on an open socket and reads one response (keep-alive unless the server closes). */
-function exchange(socket: TLSSocket, path: string): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
-    let data = '';
-    const onData = (chunk: Buffer) => {
-      data += chunk.toString('latin1');
-      const response = parseResponse(data);
-      if (response) {
-        socket.off('data', onData);
-        resolve(response);
-      }
-    };
-    socket.on('data', onData);
-    socket.once('error', reject);
-    socket.write(`GET ${path} HTTP/1.1\r\nHost: localhost\r\n\r\n`);
-  });
-}
-
 /**
  * What happens to a new HTTPS request: `refused` (no connection), `reset` (the kernel completed the
  * handshake in the instant before the listener closed, then reset it), or `served`.
@@ -177,7 +159,7 @@ describe('a safe production start (the control for every refusal below)', () => 
     const run = await listening(safeProduction(), { env: PRODUCTION_ENV });
     expect(run.redirectPort).toBeGreaterThan(0);
     const socket = await openTls(run.port, localhost.pem.cert);
-    const response = await exchange(socket, '/');
+    const response = await getOnSocket(socket, '/');
     expect(response.status).toBe(200);
     expect(response.body).toBe('ok');
     expect(response.headers['strict-transport-security']).toBe('max-age=63072000; includeSubDomains');
@@ -357,7 +339,7 @@ describe('development', () => {
     const certificate = new X509Certificate(readFileSync(certPath));
     expect(certificate.subjectAltName).toBe('DNS:localhost, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1');
     const socket = await openTls(run.port, readFileSync(certPath, 'utf8'));
-    expect((await exchange(socket, '/')).status).toBe(200);
+    expect((await getOnSocket(socket, '/')).status).toBe(200);
     socket.destroy();
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
@@ -379,9 +361,9 @@ describe('graceful shutdown', () => {
   it('on SIGTERM: the in-flight request completes, idle keep-alive closes, new connections are refused, exit 0', async () => {
     const run = await listening(testFixture(), { env: { SLOW_MS: '1500' } });
     const idle = await openTls(run.port, ca);
-    expect((await exchange(idle, '/')).status).toBe(200);
+    expect((await getOnSocket(idle, '/')).status).toBe(200);
     const busy = await openTls(run.port, ca);
-    const slow = exchange(busy, '/slow');
+    const slow = getOnSocket(busy, '/slow');
     await waitFor(run, 'stdout', /^slow started$/m);
 
     run.child.kill('SIGTERM');
@@ -400,7 +382,7 @@ describe('graceful shutdown', () => {
   it('SIGINT does the same', async () => {
     const run = await listening(testFixture(), { env: { SLOW_MS: '300' } });
     const busy = await openTls(run.port, ca);
-    const slow = exchange(busy, '/slow');
+    const slow = getOnSocket(busy, '/slow');
     await waitFor(run, 'stdout', /^slow started$/m);
     run.child.kill('SIGINT');
     expect((await slow).body).toBe('slow done');
@@ -429,7 +411,7 @@ describe('graceful shutdown', () => {
   it('past shutdownTimeout, the requests left are cut off, it says so, and exits 0', async () => {
     const run = await listening(testFixture({ shutdownTimeout: '300ms' }), { env: { SLOW_MS: '20000' } });
     const busy = await openTls(run.port, ca);
-    void exchange(busy, '/slow').catch(() => undefined);
+    void getOnSocket(busy, '/slow').catch(() => undefined);
     await waitFor(run, 'stdout', /^slow started$/m);
     const began = Date.now();
     run.child.kill('SIGTERM');
