@@ -3,22 +3,15 @@
  * Ids are stable: they never change meaning, and a retired id is not reused.
  */
 
-/** How much a scan finding matters. */
-export type ScanSeverity = 'high' | 'medium' | 'low' | 'info';
+import type { FindingKind, ScanFinding } from '../finding.js';
 
-/** One row of the finding table. */
-export interface CspFindingKind {
-  readonly id: string;
-  readonly severity: ScanSeverity;
-  readonly title: string;
-}
+export type { ScanSeverity } from '../finding.js';
+
+/** One row of the CSP finding table. */
+export type CspFindingKind = FindingKind;
 
 /** One thing the parser or evaluator found in a policy. */
-export interface CspFinding extends CspFindingKind {
-  /** What was seen: the directive and value, e.g. `script-src 'unsafe-inline'`. */
-  readonly evidence: string;
-  /** What to do, in one line (naming the Aegis option when one exists). */
-  readonly fix: string;
+export interface CspFinding extends ScanFinding {
   /** Index of the policy in a header that carries several (comma-separated); absent when there is one. */
   readonly policy?: number;
 }
