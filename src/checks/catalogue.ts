@@ -1,4 +1,5 @@
 import type { DeploymentFacts } from './facts.js';
+import { ONE_YEAR_SECONDS } from '../headers/hsts.js';
 
 /** How much a finding matters. Errors stop a production start; `aegis check` fails on warnings by default. */
 export type Severity = 'error' | 'warning' | 'info';
@@ -24,7 +25,6 @@ export interface Check {
   evaluate(facts: DeploymentFacts): Array<{ message: string; fix: string }>;
 }
 
-const ONE_YEAR = 31_536_000;
 const DAY = 86_400_000;
 
 function hstsMaxAge(value: string | undefined): number | undefined {
@@ -134,7 +134,7 @@ export const CHECKS: readonly Check[] = [
     title: 'HSTS max-age short',
     evaluate: ({ policy }) => {
       const maxAge = hstsMaxAge(policy.headers['strict-transport-security']);
-      return one(maxAge !== undefined && maxAge < ONE_YEAR, `HSTS max-age is ${maxAge} seconds; browsers forget the rule after that.`, "set headers.strictTransportSecurity.maxAge to at least '1y' (default '2y').");
+      return one(maxAge !== undefined && maxAge < ONE_YEAR_SECONDS, `HSTS max-age is ${maxAge} seconds; browsers forget the rule after that.`, "set headers.strictTransportSecurity.maxAge to at least '1y' (default '2y').");
     },
   },
   {

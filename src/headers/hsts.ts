@@ -18,7 +18,8 @@ export interface HstsOptions {
   preload?: boolean;
 }
 
-const ONE_YEAR = 31_536_000;
+/** One year in seconds: the least max-age the HSTS preload list accepts, and what the checks ask for. */
+export const ONE_YEAR_SECONDS = 31_536_000;
 const KNOWN = ['maxAge', 'includeSubDomains', 'preload'];
 
 /** Validates HSTS options and returns the header value, or `undefined` when off or invalid. */
@@ -31,7 +32,7 @@ export function compileHsts(options: HstsOptions | false | undefined, problems: 
   const includeSubDomains = readBoolean(opts.includeSubDomains, true, problems, `${path}.includeSubDomains`);
   const preload = readBoolean(opts.preload, false, problems, `${path}.preload`);
   if (maxAge === undefined) return undefined;
-  if (preload && (maxAge < ONE_YEAR || !includeSubDomains)) {
+  if (preload && (maxAge < ONE_YEAR_SECONDS || !includeSubDomains)) {
     problems.add(
       `${path}.preload`,
       'preload lists require max-age of at least one year and includeSubDomains.',

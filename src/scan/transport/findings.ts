@@ -7,11 +7,7 @@ import type { FindingKind } from '../finding.js';
 
 export type { ScanFinding, ScanSeverity } from '../finding.js';
 
-/**
- * One year in seconds: the shortest max-age the preload list accepts, and the threshold below which
- * a max-age is reported as short (the same bar Aegis' own config check and `preload` option use).
- */
-export const ONE_YEAR_SECONDS = 31_536_000;
+export { ONE_YEAR_SECONDS } from '../../headers/hsts.js';
 
 /** The Aegis option that renders Strict-Transport-Security. */
 export const HSTS_OPTION = 'headers.strictTransportSecurity';
