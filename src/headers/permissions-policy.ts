@@ -81,7 +81,8 @@ export const DEFAULT_DENIED: readonly PermissionsFeature[] = [
 ];
 
 const FEATURES = new Set<string>(KNOWN_FEATURES);
-const ORIGIN = /^https?:\/\/(?:\*\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*(?::\d{1,5})?$/;
+/** An origin allowed in a Permissions-Policy allowlist: `https://example.com`, `https://*.example.com:8443`. */
+export const PERMISSIONS_ORIGIN = /^https?:\/\/(?:\*\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*(?::\d{1,5})?$/;
 
 /**
  * Validates the options (merged over the default denials) and returns the header value, e.g.
@@ -122,7 +123,7 @@ function readAllowlist(raw: unknown, problems: Problems, path: string): string[]
     const value = typeof item === 'string' ? item.trim().toLowerCase() : item;
     if (value === 'self' || value === "'self'") members.push('self');
     else if (value === '*' || value === 'src') members.push(value);
-    else if (typeof value === 'string' && ORIGIN.test(value)) members.push(`"${value}"`);
+    else if (typeof value === 'string' && PERMISSIONS_ORIGIN.test(value)) members.push(`"${value}"`);
     else problems.add(`${path}[${index}]`, `${show(item)} is not 'self', '*', 'src' or an origin.`, "use 'self', '*', or an origin such as 'https://example.com' (no path).");
   }
   if (members.includes('*') && members.length > 1) {

@@ -158,9 +158,11 @@ function resolveFrameOptions(raw: unknown, csp: CompiledCsp | undefined, problem
   return chosen;
 }
 
-function frameOptionsFor(ancestors: readonly string[]): string | undefined {
-  if (ancestors.length === 1 && ancestors[0] === "'none'") return 'DENY';
-  if (ancestors.length === 1 && ancestors[0] === "'self'") return 'SAMEORIGIN';
+/** The X-Frame-Options value that says the same as these frame-ancestors sources, if one can. */
+export function frameOptionsFor(ancestors: readonly string[]): string | undefined {
+  const only = ancestors.length === 1 ? ancestors[0]?.toLowerCase() : undefined;
+  if (only === "'none'") return 'DENY';
+  if (only === "'self'") return 'SAMEORIGIN';
   return undefined;
 }
 

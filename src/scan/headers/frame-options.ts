@@ -1,3 +1,4 @@
+import { frameOptionsFor } from '../../headers/plan.js';
 import { finding, type ScanFinding } from '../finding.js';
 import { HEADER_FINDINGS } from './findings.js';
 import { shown, listMembers, valuesOf, type ReceivedHeader } from './header-list.js';
@@ -52,10 +53,3 @@ export function checkFrameOptions(headers: readonly ReceivedHeader[], ancestors:
   return [];
 }
 
-/** The X-Frame-Options value that says the same as frame-ancestors, if one can. */
-function frameOptionsFor(sources: readonly string[]): string | undefined {
-  const [only] = sources.map((source) => source.toLowerCase());
-  if (sources.length === 1 && only === "'none'") return 'DENY';
-  if (sources.length === 1 && only === "'self'") return 'SAMEORIGIN';
-  return undefined;
-}

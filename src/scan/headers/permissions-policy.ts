@@ -1,4 +1,4 @@
-import { DEFAULT_DENIED, KNOWN_FEATURES } from '../../headers/permissions-policy.js';
+import { DEFAULT_DENIED, KNOWN_FEATURES, PERMISSIONS_ORIGIN } from '../../headers/permissions-policy.js';
 import { finding, type ScanFinding } from '../finding.js';
 import { HEADER_FINDINGS } from './findings.js';
 import { shown, valuesOf, type ReceivedHeader } from './header-list.js';
@@ -8,7 +8,8 @@ const NAME = 'Permissions-Policy';
 const KNOWN = new Set<string>(KNOWN_FEATURES);
 /** Powerful features: the ones Aegis denies by default (hardware, location, payment, screen…). */
 const POWERFUL = new Set<string>(DEFAULT_DENIED);
-const ORIGIN = /^https?:\/\/(?:\*\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*(?::\d{1,5})?$/i;
+/** As Aegis writes origins, but in any case: sites may send `HTTPS://Example.com`. */
+const ORIGIN = new RegExp(PERMISSIONS_ORIGIN.source, 'i');
 
 /** The Aegis option for a feature, e.g. `headers.permissionsPolicy.displayCapture`. */
 function option(feature: string): string {
