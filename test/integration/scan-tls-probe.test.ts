@@ -48,7 +48,7 @@ describe('probeHello against a default node:tls server', () => {
   });
 
   it('accepts TLS 1.2 with an ECDHE-ECDSA AEAD suite', async () => {
-    expect(await probe(port, TLS_VERSIONS['TLSv1.2'])).toEqual({ outcome: 'accepted', version: 0x0303, cipher: 0xc02b, cipherName: 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', helloRetry: false });
+    expect(await probe(port, TLS_VERSIONS['TLSv1.2'])).toEqual({ outcome: 'accepted', version: 0x0303, cipher: 0xc02b, cipherName: 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', helloRetry: false, compression: 0, secureRenegotiation: true });
   });
 
   it('accepts TLS 1.3 (version read from supported_versions)', async () => {

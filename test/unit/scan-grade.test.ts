@@ -4,6 +4,7 @@ import { CSP_FINDINGS, CSP_FINDING_TABLE } from '../../src/scan/csp/findings.js'
 import { HEADER_FINDINGS, HEADER_FINDING_TABLE } from '../../src/scan/headers/findings.js';
 import { COOKIE_FINDINGS, COOKIE_FINDING_TABLE } from '../../src/scan/cookies/findings.js';
 import { TRANSPORT_FINDINGS, TRANSPORT_FINDING_TABLE } from '../../src/scan/transport/findings.js';
+import { TLS_FINDINGS, TLS_FINDING_TABLE } from '../../src/scan/tls/findings.js';
 import {
   CATEGORY_CAPS,
   CATEGORY_WEIGHTS,
@@ -19,12 +20,13 @@ import {
 const ALL = SCAN_CATEGORIES;
 const f = (kind: FindingKind): ScanFinding => finding(kind, 'evidence', 'fix');
 
-/** The finding tables that exist today, by area. TLS, CORS, CONTENT and EXPOSE join when written. */
+/** The finding tables that exist today, by area. CORS, CONTENT and EXPOSE join when written. */
 const TABLES: Record<string, readonly FindingKind[]> = {
   CSP: CSP_FINDING_TABLE,
   HDR: HEADER_FINDING_TABLE,
   COOKIE: COOKIE_FINDING_TABLE,
   TRANSPORT: TRANSPORT_FINDING_TABLE,
+  TLS: TLS_FINDING_TABLE,
 };
 
 describe('categories', () => {
@@ -47,7 +49,7 @@ describe('categories', () => {
   });
 
   it('every id of every existing table maps to the category of its table', () => {
-    const expected: Record<string, string> = { CSP: 'csp', HDR: 'headers', COOKIE: 'cookies', TRANSPORT: 'transport' };
+    const expected: Record<string, string> = { CSP: 'csp', HDR: 'headers', COOKIE: 'cookies', TRANSPORT: 'transport', TLS: 'tls' };
     for (const [area, table] of Object.entries(TABLES)) {
       for (const kind of table) expect([kind.id, categoryOf(kind.id)]).toEqual([kind.id, expected[area]]);
     }
@@ -112,11 +114,19 @@ describe('gradeScan', () => {
     ]);
   });
 
-  it('caps any high TLS finding at B, for ids the TLS table has not written yet', () => {
-    const tlsHigh: ScanFinding = { id: 'AEGIS-SCAN-TLS-001', severity: 'high', title: 'tls', evidence: 'e', fix: 'f' };
+  it('caps any high TLS finding at B, also ids no TLS rule names', () => {
+    const tlsHigh = f(TLS_FINDINGS.sha1Signature);
     const result = gradeScan([tlsHigh], { categoriesScanned: ALL });
     expect(result.overall).toEqual({ grade: 'B', score: 94 });
-    expect(result.caps).toEqual([{ id: 'AEGIS-SCAN-TLS-001', grade: 'B', reason: 'a high-severity TLS finding' }]);
+    expect(result.caps).toEqual([{ id: 'AEGIS-SCAN-TLS-016', grade: 'B', reason: 'a high-severity TLS finding' }]);
+  });
+
+  it('caps TLS findings by their rules: untrusted F, broken cipher C, TLS 1.0 and RSA key exchange B', () => {
+    const grade = (kind: FindingKind) => gradeScan([f(kind)], { categoriesScanned: ALL }).overall.grade;
+    expect([TLS_FINDINGS.untrusted, TLS_FINDINGS.expired, TLS_FINDINGS.nameMismatch, TLS_FINDINGS.sslv3].map(grade)).toEqual(['F', 'F', 'F', 'F']);
+    expect([TLS_FINDINGS.insecureSuite, TLS_FINDINGS.brokenCipher].map(grade)).toEqual(['C', 'C']);
+    expect([TLS_FINDINGS.tls10, TLS_FINDINGS.tls11, TLS_FINDINGS.noForwardSecrecy, TLS_FINDINGS.weakKey].map(grade)).toEqual(['B', 'B', 'B', 'B']);
+    expect([TLS_FINDINGS.noOcspStapling, TLS_FINDINGS.noH2].map(grade)).toEqual(['A+', 'A+']);
   });
 
   it('leaves unscanned categories out of the mean instead of scoring them 100', () => {
@@ -171,8 +181,7 @@ describe('the caps table', () => {
         const area = areaOf(id) ?? '';
         const table = TABLES[area];
         if (table === undefined) {
-          // Only TLS placeholders may name ids of a table not written yet.
-          expect([id, TLS_CAPS.includes(cap) && area === 'TLS']).toEqual([id, true]);
+          expect([cap.rule, id, 'names an id of a table that does not exist']).toEqual([cap.rule, id, undefined]);
         } else {
           expect([cap.rule, id, table.some((kind) => kind.id === id)]).toEqual([cap.rule, id, true]);
         }
@@ -180,25 +189,32 @@ describe('the caps table', () => {
     }
   });
 
-  it('caps by id only on high findings, and has unique rule names', () => {
+  it('caps by id only on high findings (except the two TLS rules meant for medium ones), and has unique rule names', () => {
     const all = Object.values(TABLES).flat();
+    const mediumOk: Record<string, readonly string[]> = {
+      'tls-legacy-protocol': ['AEGIS-SCAN-TLS-002', 'AEGIS-SCAN-TLS-003'],
+      'tls-weak-key-exchange': ['AEGIS-SCAN-TLS-009'],
+    };
     for (const cap of GRADE_CAPS) {
-      for (const id of cap.ids ?? []) expect([id, all.find((kind) => kind.id === id)?.severity ?? 'high']).toEqual([id, 'high']);
+      for (const id of cap.ids ?? []) {
+        const expected = mediumOk[cap.rule]?.includes(id) === true ? 'medium' : 'high';
+        expect([id, all.find((kind) => kind.id === id)?.severity]).toEqual([id, expected]);
+      }
     }
     const rules = GRADE_CAPS.map((cap) => cap.rule);
     expect(new Set(rules).size).toBe(rules.length);
     expect(CATEGORY_CAPS.map((cap) => cap.highIn)).toEqual(['tls', 'exposures']);
   });
 
-  it('keeps the TLS caps as clearly marked placeholders until the TLS table exists', () => {
-    expect(TLS_CAPS.map((cap) => [cap.rule, cap.grade])).toEqual([
-      ['tls-untrusted-certificate', 'F'],
-      ['tls-certificate-expired', 'F'],
-      ['tls-certificate-name-mismatch', 'F'],
-      ['tls-ssl-accepted', 'F'],
-      ['tls-broken-cipher', 'C'],
-      ['tls-legacy-protocol', 'B'],
-      ['tls-weak-key-exchange', 'B'],
+  it('fills every TLS cap with real TLS ids', () => {
+    expect(TLS_CAPS.map((cap) => [cap.rule, cap.grade, cap.ids])).toEqual([
+      ['tls-untrusted-certificate', 'F', ['AEGIS-SCAN-TLS-011']],
+      ['tls-certificate-expired', 'F', ['AEGIS-SCAN-TLS-012']],
+      ['tls-certificate-name-mismatch', 'F', ['AEGIS-SCAN-TLS-013']],
+      ['tls-ssl-accepted', 'F', ['AEGIS-SCAN-TLS-001']],
+      ['tls-broken-cipher', 'C', ['AEGIS-SCAN-TLS-006', 'AEGIS-SCAN-TLS-007']],
+      ['tls-legacy-protocol', 'B', ['AEGIS-SCAN-TLS-002', 'AEGIS-SCAN-TLS-003']],
+      ['tls-weak-key-exchange', 'B', ['AEGIS-SCAN-TLS-009', 'AEGIS-SCAN-TLS-015']],
     ]);
   });
 });

@@ -52,29 +52,29 @@ export const FINDING_CAPS: readonly GradeCap[] = [
 ];
 
 /**
- * PLACEHOLDERS — TO BE FILLED BY THE TLS WORK (src/scan/tls). The TLS finding table does not exist
- * yet, so these rules carry no ids and match nothing; each comment says which AEGIS-SCAN-TLS-0NN
- * findings belong in `ids`. Until they are filled, the `tls-high` rule below still caps any high
- * TLS finding at B.
+ * Caps on TLS findings (src/scan/tls/findings.ts), by id. `tls-legacy-protocol` and
+ * `tls-weak-key-exchange` deliberately cap medium findings (TLS 1.0/1.1, RSA key exchange): they are
+ * not high on their own, but no site serving them earns an A. Any other high TLS finding is still
+ * capped at B by `tls-high` below.
  */
 export const TLS_CAPS: readonly GradeCap[] = [
-  // the chain does not reach a trusted root (self-signed, unknown issuer, incomplete and unfixable)
-  { rule: 'tls-untrusted-certificate', ids: [], grade: 'F', reason: 'browsers do not trust the certificate' },
+  // the chain does not reach a trusted root (self-signed, unknown issuer, incomplete)
+  { rule: 'tls-untrusted-certificate', ids: ['AEGIS-SCAN-TLS-011'], grade: 'F', reason: 'browsers do not trust the certificate' },
   // the certificate is expired or not yet valid
-  { rule: 'tls-certificate-expired', ids: [], grade: 'F', reason: 'the certificate is outside its validity period' },
+  { rule: 'tls-certificate-expired', ids: ['AEGIS-SCAN-TLS-012'], grade: 'F', reason: 'the certificate is outside its validity period' },
   // the certificate does not cover the scanned host name
-  { rule: 'tls-certificate-name-mismatch', ids: [], grade: 'F', reason: 'the certificate does not name this host' },
-  // SSL 2.0 or SSL 3.0 accepted
-  { rule: 'tls-ssl-accepted', ids: [], grade: 'F', reason: 'the server accepts SSL 2.0/3.0' },
-  // RC4, 3DES, NULL, EXPORT or anonymous cipher suites accepted
-  { rule: 'tls-broken-cipher', ids: [], grade: 'C', reason: 'the server accepts a broken cipher suite' },
-  // TLS 1.0 or TLS 1.1 accepted
-  { rule: 'tls-legacy-protocol', ids: [], grade: 'B', reason: 'the server accepts TLS 1.0 or 1.1' },
-  // no forward secrecy with modern clients; RSA key under 2048 bits (or EC under 256)
-  { rule: 'tls-weak-key-exchange', ids: [], grade: 'B', reason: 'no forward secrecy, or a weak key' },
+  { rule: 'tls-certificate-name-mismatch', ids: ['AEGIS-SCAN-TLS-013'], grade: 'F', reason: 'the certificate does not name this host' },
+  // SSL 3.0 accepted (SSL 2.0 is not probed: its hello has another format)
+  { rule: 'tls-ssl-accepted', ids: ['AEGIS-SCAN-TLS-001'], grade: 'F', reason: 'the server accepts SSL 2.0/3.0' },
+  // NULL, anonymous, EXPORT; RC4, 3DES, DES
+  { rule: 'tls-broken-cipher', ids: ['AEGIS-SCAN-TLS-006', 'AEGIS-SCAN-TLS-007'], grade: 'C', reason: 'the server accepts a broken cipher suite' },
+  // TLS 1.0 or TLS 1.1 accepted (medium findings)
+  { rule: 'tls-legacy-protocol', ids: ['AEGIS-SCAN-TLS-002', 'AEGIS-SCAN-TLS-003'], grade: 'B', reason: 'the server accepts TLS 1.0 or 1.1' },
+  // RSA key exchange accepted (medium); RSA key under 2048 bits or EC under 256 (high)
+  { rule: 'tls-weak-key-exchange', ids: ['AEGIS-SCAN-TLS-009', 'AEGIS-SCAN-TLS-015'], grade: 'B', reason: 'no forward secrecy, or a weak key' },
 ];
 
-/** Caps by category and severity: they cover ids that do not exist yet. */
+/** Caps by category and severity: they cover ids not named by a rule above (and ids still to come). */
 export const CATEGORY_CAPS: readonly GradeCap[] = [
   { rule: 'tls-high', highIn: 'tls', grade: 'B', reason: 'a high-severity TLS finding' },
   { rule: 'exposure-high', highIn: 'exposures', grade: 'C', reason: 'a file or endpoint that must not be public is reachable' },

@@ -25,6 +25,8 @@ export interface ClientHelloOptions {
   readonly keyShare?: Uint8Array;
   /** The TLS 1.3 legacy_session_id (middlebox compatibility, 32 bytes); default `crypto.randomBytes(32)`. */
   readonly sessionId?: Uint8Array;
+  /** Compression methods to offer, in order; default `[0]` (null only). A scan adds 1 (DEFLATE) to detect CRIME-prone servers. Must include 0. */
+  readonly compressionMethods?: readonly number[];
 }
 
 /** Extension type codes. @see https://www.iana.org/assignments/tls-extensiontype-values/ */
@@ -111,12 +113,14 @@ function extensions(options: ClientHelloOptions): Buffer[] {
  *   ec_point_formats (uncompressed), signature_algorithms (TLS 1.2 and 1.3 only: RFC 5246 §7.4.1.4.1),
  *   an empty renegotiation_info, and for TLS 1.3 supported_versions and an x25519 key_share.
  *   An SSLv3 hello carries no extensions (SSL 3.0 has none; RFC 6101).
- * - compression: null only.
+ * - compression: null only unless `compressionMethods` says otherwise.
  * @see https://www.rfc-editor.org/rfc/rfc8446#section-4.1.2
  * @example socket.write(buildClientHello({ version: TLS_VERSIONS['TLSv1.2'], ciphers: [0xc02f], servername: 'example.com' }))
  */
 export function buildClientHello(options: ClientHelloOptions): Buffer {
   if (options.ciphers.length === 0) throw new RangeError('buildClientHello: at least one cipher suite is needed');
+  const compression = options.compressionMethods ?? [0];
+  if (!compression.includes(0)) throw new RangeError('buildClientHello: compression methods must include null (0)');
   const tls13 = options.version === TLS_VERSIONS['TLSv1.3'];
   const random = options.random ?? randomBytes(32);
   if (random.length !== 32) throw new RangeError('buildClientHello: random must be 32 bytes');
@@ -126,7 +130,7 @@ export function buildClientHello(options: ClientHelloOptions): Buffer {
     random,
     vector(1, sessionId),
     vector(2, list16(options.ciphers)),
-    vector(1, u8(0)),
+    vector(1, Buffer.from(compression)),
   ];
   if (options.version !== TLS_VERSIONS.SSLv3) parts.push(vector(2, ...extensions(options)));
   const handshake = Buffer.concat([u8(CLIENT_HELLO), vector(3, ...parts)]);

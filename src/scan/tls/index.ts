@@ -8,3 +8,7 @@ export { CIPHER_SUITES, LEGACY_SUITES, TLS13_SUITES, cipherSuite, cipherSuiteNam
 export { EXTENSION, SIGNATURE_ALGORITHMS, SUPPORTED_GROUPS, buildClientHello, x25519PublicKey, type ClientHelloOptions } from './client-hello.js';
 export { ALERTS, HELLO_RETRY_RANDOM, parseServerHello, type HelloAnswer, type HelloError, type HelloExtension, type HelloIncomplete, type ServerHello, type TlsAlert } from './server-hello.js';
 export { enumerateCiphers, probeHello, type CipherEnumeration, type ProbeAccepted, type ProbeError, type ProbeOptions, type ProbeRejected, type ProbeResult } from './probe.js';
+export { TLS_FINDINGS, TLS_FINDING_TABLE } from './findings.js';
+export { inspectServerCertificate, signatureAlgorithmOf, type CertificateError, type CertificateFacts, type CertificateOptions } from './certificate.js';
+export { evaluateTls, type TlsFacts } from './evaluate.js';
+export { scanTls, type CipherList, type ScanTlsOptions, type TlsScan, type VersionResult } from './sweep.js';

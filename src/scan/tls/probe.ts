@@ -6,7 +6,7 @@
  */
 
 import { connect } from 'node:net';
-import { buildClientHello } from './client-hello.js';
+import { buildClientHello, EXTENSION } from './client-hello.js';
 import { parseServerHello, type TlsAlert } from './server-hello.js';
 import { cipherSuiteName } from './cipher-suites.js';
 import { tlsVersionName, type TlsVersion } from './versions.js';
@@ -19,6 +19,8 @@ export interface ProbeOptions {
   readonly servername?: string;
   /** For connect plus answer. Default 5000 ms. */
   readonly timeoutMs?: number;
+  /** Compression methods to offer; default `[0]` (null only). */
+  readonly compressionMethods?: readonly number[];
 }
 
 /** The server chose this version and suite (a HelloRetryRequest counts: it names both). */
@@ -29,6 +31,10 @@ export interface ProbeAccepted {
   /** The IANA name of `cipher` (or `0xNNNN`). */
   readonly cipherName: string;
   readonly helloRetry: boolean;
+  /** The compression method chosen: 0 null, 1 DEFLATE (CRIME). */
+  readonly compression: number;
+  /** The ServerHello carries renegotiation_info (RFC 5746 secure renegotiation). */
+  readonly secureRenegotiation: boolean;
 }
 
 /** The server refused what was offered. */
@@ -62,7 +68,7 @@ const DEFAULT_TIMEOUT_MS = 5000;
 export function probeHello(host: string, port: number, options: ProbeOptions): Promise<ProbeResult> {
   let hello: Buffer;
   try {
-    hello = buildClientHello({ version: options.version, ciphers: options.ciphers, servername: options.servername });
+    hello = buildClientHello({ version: options.version, ciphers: options.ciphers, servername: options.servername, compressionMethods: options.compressionMethods });
   } catch (error) {
     return Promise.resolve({ outcome: 'error', message: (error as Error).message });
   }
@@ -93,7 +99,15 @@ export function probeHello(host: string, port: number, options: ProbeOptions): P
       else if (!options.ciphers.includes(answer.cipher)) {
         finish({ outcome: 'error', message: `${tlsVersionName(answer.version)} server chose ${cipherSuiteName(answer.cipher)}, which was not offered` });
       } else {
-        finish({ outcome: 'accepted', version: answer.version, cipher: answer.cipher, cipherName: cipherSuiteName(answer.cipher), helloRetry: answer.helloRetry });
+        finish({
+          outcome: 'accepted',
+          version: answer.version,
+          cipher: answer.cipher,
+          cipherName: cipherSuiteName(answer.cipher),
+          helloRetry: answer.helloRetry,
+          compression: answer.compression,
+          secureRenegotiation: answer.extensions.some((ext) => ext.type === EXTENSION.renegotiationInfo),
+        });
       }
     };
     socket.on('connect', () => {

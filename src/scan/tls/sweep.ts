@@ -1,0 +1,104 @@
+/**
+ * `scanTls`: every protocol version probed raw, the accepted suites enumerated per version, the
+ * certificate read through node:tls, then the findings. Probes run at most `concurrency` at a time,
+ * each bounded by its own timeout; a failure becomes an error entry, never an exception.
+ */
+
+import { inspectServerCertificate, type CertificateError, type CertificateFacts } from './certificate.js';
+import { cipherSuiteName, LEGACY_SUITES, TLS13_SUITES } from './cipher-suites.js';
+import { evaluateTls } from './evaluate.js';
+import type { ScanFinding } from './findings.js';
+import { enumerateCiphers, probeHello } from './probe.js';
+import { TLS_VERSIONS, type TlsVersionName } from './versions.js';
+
+/** Options of {@link scanTls}. */
+export interface ScanTlsOptions {
+  /** SNI and the name the certificate must cover. */
+  readonly servername: string;
+  /** Per connection. Default 5000 ms. */
+  readonly timeoutMs?: number;
+  /** Trust these CAs instead of the system store. */
+  readonly ca?: string | Buffer | ReadonlyArray<string | Buffer>;
+  /** Connections in flight at once. Default 4. */
+  readonly concurrency?: number;
+}
+
+/** What one version probe found. */
+export interface VersionResult {
+  readonly accepted: boolean;
+  /** The probe failed: no usable answer (then `accepted` is false and means "unknown"). */
+  readonly error?: string;
+  /** Accepted: the suite chosen from the full candidate list (modern first). */
+  readonly preferred?: string;
+  /** Accepted: the compression method chosen when DEFLATE was offered too. */
+  readonly compression?: number;
+  /** Accepted: the ServerHello carried renegotiation_info. */
+  readonly secureRenegotiation?: boolean;
+}
+
+/** The suites accepted for one version. */
+export interface CipherList {
+  readonly ciphers: readonly { readonly code: number; readonly name: string }[];
+  readonly complete: boolean;
+  readonly error?: string;
+}
+
+/** The result of {@link scanTls}. */
+export interface TlsScan {
+  readonly versions: Readonly<Record<TlsVersionName, VersionResult>>;
+  /** Only for accepted versions. */
+  readonly ciphers: Readonly<Partial<Record<TlsVersionName, CipherList>>>;
+  readonly certificate: CertificateFacts | CertificateError;
+  readonly findings: readonly ScanFinding[];
+}
+
+const NULL_AND_DEFLATE = [1, 0];
+
+/** Runs `tasks` with at most `limit` in flight. */
+async function pool<T>(tasks: ReadonlyArray<() => Promise<T>>, limit: number): Promise<T[]> {
+  const results: T[] = new Array<T>(tasks.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < tasks.length) {
+      const index = next++;
+      const task = tasks[index];
+      if (task) results[index] = await task();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, tasks.length)) }, worker));
+  return results;
+}
+
+/**
+ * Scans the TLS setup of `host:port`: versions SSLv3 to TLS 1.3, accepted suites per version (the
+ * cipher table's candidates; the five TLS 1.3 suites for 1.3), certificate facts, and findings.
+ * @example const { findings } = await scanTls('example.com', 443, { servername: 'example.com' })
+ */
+export async function scanTls(host: string, port: number, options: ScanTlsOptions): Promise<TlsScan> {
+  const timeoutMs = options.timeoutMs ?? 5000;
+  const names = Object.keys(TLS_VERSIONS) as TlsVersionName[];
+  const probeOptions = { servername: options.servername, timeoutMs };
+  type Swept = readonly [VersionResult, CipherList | undefined];
+  const versionTask = (name: TlsVersionName) => async (): Promise<Swept> => {
+    const version = TLS_VERSIONS[name];
+    const candidates = version === TLS_VERSIONS['TLSv1.3'] ? TLS13_SUITES : LEGACY_SUITES;
+    const compressionMethods = version === TLS_VERSIONS['TLSv1.3'] ? [0] : NULL_AND_DEFLATE;
+    const first = await probeHello(host, port, { ...probeOptions, version, ciphers: candidates, compressionMethods });
+    if (first.outcome === 'error') return [{ accepted: false, error: first.message }, undefined];
+    if (first.outcome === 'rejected') return [{ accepted: false }, undefined];
+    const listed = await enumerateCiphers(host, port, version, candidates, probeOptions);
+    const ciphers = { ...listed, ciphers: listed.ciphers.map((code) => ({ code, name: cipherSuiteName(code) })) };
+    return [{ accepted: true, preferred: first.cipherName, compression: first.compression, secureRenegotiation: first.secureRenegotiation }, ciphers];
+  };
+  const certificateTask = async (): Promise<CertificateFacts | CertificateError> => inspectServerCertificate(host, port, { servername: options.servername, timeoutMs, ca: options.ca });
+  const [certificate, ...swept] = await pool<CertificateFacts | CertificateError | Swept>([certificateTask, ...names.map(versionTask)], options.concurrency ?? 4);
+  const versions = {} as Record<TlsVersionName, VersionResult>;
+  const ciphers: Partial<Record<TlsVersionName, CipherList>> = {};
+  names.forEach((name, index) => {
+    const [result, list] = swept[index] as Swept;
+    versions[name] = result;
+    if (list !== undefined) ciphers[name] = list;
+  });
+  const facts = certificate as CertificateFacts | CertificateError;
+  return { versions, ciphers, certificate: facts, findings: evaluateTls({ versions, ciphers, certificate: facts }) };
+}

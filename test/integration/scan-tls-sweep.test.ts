@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer } from 'node:net';
+import { createServer, type Server, type TlsOptions } from 'node:tls';
+import { afterAll, describe, expect, it } from 'vitest';
+import { scanTls } from '../../src/scan/tls/index.js';
+import { certificateFiles, rsaCertificateFiles } from '../helpers/certificates.js';
+
+const HOST = '127.0.0.1';
+const DAY = 86_400_000;
+const servers: Array<Server | TcpServer> = [];
+
+async function listen(server: Server | TcpServer): Promise<number> {
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+function tlsServer(options: TlsOptions): Promise<number> {
+  const server = createServer(options, (socket) => socket.end());
+  server.on('tlsClientError', () => undefined);
+  return listen(server);
+}
+
+const ids = (findings: readonly { id: string }[]): string[] => findings.map((f) => f.id);
+
+const ec = certificateFiles({}).pem;
+const rsaFiles = rsaCertificateFiles();
+const rsa = { cert: readFileSync(rsaFiles.cert, 'utf8'), key: readFileSync(rsaFiles.key, 'utf8') };
+
+afterAll(() => {
+  for (const server of servers) server.close();
+});
+
+describe('scanTls', () => {
+  // Node's DEFAULT cipher list still serves ECDHE-ECDSA AES-CBC suites at TLS 1.2: a default server gets the low CBC finding.
+  it('finds only the low CBC finding and info ones on a default modern server with h2 whose certificate is trusted via ca', async () => {
+    const port = await tlsServer({ ...ec, ALPNProtocols: ['h2', 'http/1.1'] });
+    const scan = await scanTls(HOST, port, { servername: 'localhost', ca: ec.cert, timeoutMs: 2000 });
+    expect(scan.versions).toMatchObject({ SSLv3: { accepted: false }, 'TLSv1.0': { accepted: false }, 'TLSv1.1': { accepted: false }, 'TLSv1.2': { accepted: true, compression: 0, secureRenegotiation: true }, 'TLSv1.3': { accepted: true } });
+    expect(Object.keys(scan.ciphers).sort()).toEqual(['TLSv1.2', 'TLSv1.3']);
+    expect(scan.ciphers['TLSv1.3']?.ciphers.map((c) => c.name).sort()).toEqual(['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256']);
+    expect(scan.certificate).toMatchObject({ outcome: 'ok', trusted: true, hostnameMatch: true, keyType: 'ec', keyBits: 256, signatureAlgorithm: 'ecdsa-with-SHA256', ocspStapled: false, alpn: 'h2' });
+    expect(ids(scan.findings)).toEqual(['AEGIS-SCAN-TLS-008', 'AEGIS-SCAN-TLS-017']);
+    expect(scan.findings.filter((f) => f.severity !== 'info').map((f) => f.severity)).toEqual(['low']);
+  });
+
+  it('reports the same certificate as untrusted without ca, and no h2 when ALPN is not configured', async () => {
+    const port = await tlsServer(ec);
+    const scan = await scanTls(HOST, port, { servername: 'localhost', timeoutMs: 2000 });
+    expect(scan.certificate).toMatchObject({ outcome: 'ok', trusted: false, authorizationError: 'DEPTH_ZERO_SELF_SIGNED_CERT', alpn: false });
+    expect(ids(scan.findings)).toEqual(['AEGIS-SCAN-TLS-008', 'AEGIS-SCAN-TLS-011', 'AEGIS-SCAN-TLS-017', 'AEGIS-SCAN-TLS-018']);
+  });
+
+  it('reports TLS 1.0/1.1, CBC and RSA key exchange on a legacy RSA server, and the 2-day certificate as expiring', async () => {
+    const port = await tlsServer({ ...rsa, minVersion: 'TLSv1', ciphers: 'ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-SHA:AES128-SHA:AES256-GCM-SHA384:@SECLEVEL=0' });
+    const scan = await scanTls(HOST, port, { servername: 'localhost', ca: rsa.cert, timeoutMs: 2000 });
+    expect(scan.versions['TLSv1.0']).toMatchObject({ accepted: true, secureRenegotiation: true, compression: 0 });
+    expect(scan.ciphers['TLSv1.0']?.ciphers.map((c) => c.code).sort((a, b) => a - b)).toEqual([0x002f, 0xc013]);
+    expect(scan.ciphers['TLSv1.2']?.ciphers.map((c) => c.code).sort((a, b) => a - b)).toEqual([0x002f, 0x009d, 0xc013, 0xc02f]);
+    expect(scan.certificate).toMatchObject({ outcome: 'ok', trusted: true, keyType: 'rsa', keyBits: 2048, signatureAlgorithm: 'sha256WithRSAEncryption' });
+    expect(ids(scan.findings)).toEqual(['AEGIS-SCAN-TLS-002', 'AEGIS-SCAN-TLS-003', 'AEGIS-SCAN-TLS-008', 'AEGIS-SCAN-TLS-009', 'AEGIS-SCAN-TLS-014', 'AEGIS-SCAN-TLS-017', 'AEGIS-SCAN-TLS-018']);
+    expect(scan.findings.find((f) => f.id === 'AEGIS-SCAN-TLS-009')?.evidence).toBe('TLS_RSA_WITH_AES_128_CBC_SHA, TLS_RSA_WITH_AES_256_GCM_SHA384');
+  });
+
+  it('reports a server that prefers a weak suite over a strong one it supports', async () => {
+    const port = await tlsServer({ ...rsa, maxVersion: 'TLSv1.2', honorCipherOrder: true, ciphers: 'AES128-SHA:ECDHE-RSA-AES128-GCM-SHA256' });
+    const scan = await scanTls(HOST, port, { servername: 'localhost', ca: rsa.cert, timeoutMs: 2000 });
+    expect(ids(scan.findings)).toEqual(['AEGIS-SCAN-TLS-005', 'AEGIS-SCAN-TLS-008', 'AEGIS-SCAN-TLS-009', 'AEGIS-SCAN-TLS-010', 'AEGIS-SCAN-TLS-014', 'AEGIS-SCAN-TLS-017', 'AEGIS-SCAN-TLS-018']);
+  });
+
+  it('reports an expired certificate and one for another name', async () => {
+    const expired = certificateFiles({ now: new Date(Date.now() - 100 * DAY), days: 10 }).pem;
+    const other = certificateFiles({ dnsNames: ['other.example'] }).pem;
+    const expiredScan = await scanTls(HOST, await tlsServer({ ...expired, ALPNProtocols: ['h2'] }), { servername: 'localhost', ca: expired.cert, timeoutMs: 2000 });
+    expect(expiredScan.certificate).toMatchObject({ trusted: false, authorizationError: 'CERT_HAS_EXPIRED' });
+    expect(ids(expiredScan.findings)).toEqual(['AEGIS-SCAN-TLS-008', 'AEGIS-SCAN-TLS-012', 'AEGIS-SCAN-TLS-017']);
+    const otherScan = await scanTls(HOST, await tlsServer({ ...other, ALPNProtocols: ['h2'] }), { servername: 'localhost', ca: other.cert, timeoutMs: 2000 });
+    expect(ids(otherScan.findings)).toEqual(['AEGIS-SCAN-TLS-008', 'AEGIS-SCAN-TLS-013', 'AEGIS-SCAN-TLS-017']);
+    expect(otherScan.findings[1]?.evidence).toBe('localhost is not covered by the certificate (subjectAltName: DNS:other.example, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1)');
+  });
+
+  it('turns a garbage server and a silent one into error entries within the timeout', async () => {
+    const garbage = await listen(createTcpServer((socket) => {
+      socket.on('error', () => undefined);
+      socket.once('data', () => socket.end('HTTP/1.1 400 Bad Request\r\n\r\n'));
+    }));
+    const silent = await listen(createTcpServer((socket) => socket.on('error', () => undefined)));
+    for (const port of [garbage, silent]) {
+      const started = Date.now();
+      const scan = await scanTls(HOST, port, { servername: 'localhost', timeoutMs: 400 });
+      expect(Date.now() - started).toBeLessThan(2500);
+      expect(Object.values(scan.versions).every((v) => !v.accepted && v.error !== undefined)).toBe(true);
+      expect(scan.ciphers).toEqual({});
+      expect(scan.certificate.outcome).toBe('error');
+      expect(ids(scan.findings)).toEqual(['AEGIS-SCAN-TLS-021']);
+    }
+  });
+});
