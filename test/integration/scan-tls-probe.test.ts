@@ -1,33 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from 'node:net';
-import { createServer, type Server, type TlsOptions } from 'node:tls';
+import type { Socket } from 'node:net';
+import type { TlsOptions } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enumerateCiphers, LEGACY_SUITES, probeHello, TLS13_SUITES, TLS_VERSIONS, type ProbeResult, type TlsVersion } from '../../src/scan/tls/index.js';
 import { certificateFiles, rsaCertificateFiles } from '../helpers/certificates.js';
+import { HOST, TestServers } from '../helpers/test-servers.js';
 
-const HOST = '127.0.0.1';
-const servers: Array<Server | TcpServer> = [];
+const servers = new TestServers();
+const tlsServer = (options: TlsOptions): Promise<number> => servers.tls(options);
 
-async function listen(server: Server | TcpServer): Promise<number> {
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
-  return (server.address() as AddressInfo).port;
-}
-
-function tlsServer(options: TlsOptions): Promise<number> {
-  const server = createServer(options, (socket) => socket.end());
-  server.on('tlsClientError', () => undefined);
-  return listen(server);
-}
-
-/** A plain TCP server that does `answer` with every connection. */
-function rawServer(answer: (socket: Socket) => void): Promise<number> {
-  const server = createTcpServer((socket) => {
-    socket.on('error', () => undefined);
-    socket.once('data', () => answer(socket));
-  });
-  return listen(server);
-}
+const rawServer = (answer: (socket: Socket) => void): Promise<number> => servers.raw(answer);
 
 const offer = (version: TlsVersion): readonly number[] => (version === TLS_VERSIONS['TLSv1.3'] ? TLS13_SUITES : LEGACY_SUITES);
 const probe = (port: number, version: TlsVersion, timeoutMs = 5000): Promise<ProbeResult> => probeHello(HOST, port, { version, ciphers: offer(version), servername: 'localhost', timeoutMs });
@@ -38,7 +20,7 @@ const rsaFiles = rsaCertificateFiles();
 const rsa = { cert: readFileSync(rsaFiles.cert), key: readFileSync(rsaFiles.key) };
 
 afterAll(() => {
-  for (const server of servers) server.close();
+  servers.closeAll();
 });
 
 describe('probeHello against a default node:tls server', () => {
@@ -153,8 +135,7 @@ describe('probeHello against servers that do not speak TLS', () => {
 
   it('reports a refused connection as an error', async () => {
     const port = await rawServer(() => undefined);
-    const server = servers.pop();
-    await new Promise((resolve) => server?.close(resolve));
+    await servers.close(port);
     expect(await probe(port, TLS_VERSIONS['TLSv1.2'])).toMatchObject({ outcome: 'error', message: expect.stringContaining('ECONNREFUSED') });
   });
 

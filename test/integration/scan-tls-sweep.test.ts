@@ -1,25 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer } from 'node:net';
-import { createServer, type Server, type TlsOptions } from 'node:tls';
+import type { TlsOptions } from 'node:tls';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scanTls } from '../../src/scan/tls/index.js';
 import { certificateFiles, rsaCertificateFiles } from '../helpers/certificates.js';
+import { HOST, TestServers } from '../helpers/test-servers.js';
 
-const HOST = '127.0.0.1';
 const DAY = 86_400_000;
-const servers: Array<Server | TcpServer> = [];
-
-async function listen(server: Server | TcpServer): Promise<number> {
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
-  return (server.address() as AddressInfo).port;
-}
-
-function tlsServer(options: TlsOptions): Promise<number> {
-  const server = createServer(options, (socket) => socket.end());
-  server.on('tlsClientError', () => undefined);
-  return listen(server);
-}
+const servers = new TestServers();
+const tlsServer = (options: TlsOptions): Promise<number> => servers.tls(options);
 
 const ids = (findings: readonly { id: string }[]): string[] => findings.map((f) => f.id);
 
@@ -28,7 +16,7 @@ const rsaFiles = rsaCertificateFiles();
 const rsa = { cert: readFileSync(rsaFiles.cert, 'utf8'), key: readFileSync(rsaFiles.key, 'utf8') };
 
 afterAll(() => {
-  for (const server of servers) server.close();
+  servers.closeAll();
 });
 
 describe('scanTls', () => {
@@ -80,11 +68,8 @@ describe('scanTls', () => {
   });
 
   it('turns a garbage server and a silent one into error entries within the timeout', async () => {
-    const garbage = await listen(createTcpServer((socket) => {
-      socket.on('error', () => undefined);
-      socket.once('data', () => socket.end('HTTP/1.1 400 Bad Request\r\n\r\n'));
-    }));
-    const silent = await listen(createTcpServer((socket) => socket.on('error', () => undefined)));
+    const garbage = await servers.raw((socket) => socket.end('HTTP/1.1 400 Bad Request\r\n\r\n'));
+    const silent = await servers.raw(() => undefined);
     for (const port of [garbage, silent]) {
       const started = Date.now();
       const scan = await scanTls(HOST, port, { servername: 'localhost', timeoutMs: 400 });

@@ -3,7 +3,7 @@
  * Ids are stable: they never change meaning, and a retired id is not reused.
  */
 
-import type { FindingKind, ScanFinding } from '../finding.js';
+import { finding, type FindingKind, type ScanFinding } from '../finding.js';
 
 export type { ScanSeverity } from '../finding.js';
 
@@ -57,7 +57,7 @@ export const CSP_FINDING_TABLE: readonly CspFindingKind[] = Object.values(CSP_FI
 
 /** A finding of `kind`, seen as `evidence`, fixed by `fix`. */
 export function cspFinding(kind: CspFindingKind, evidence: string, fix: string): CspFinding {
-  return { id: kind.id, severity: kind.severity, title: kind.title, evidence, fix };
+  return finding(kind, evidence, fix);
 }
 
 /** The Aegis option for a directive, e.g. `headers.contentSecurityPolicy.directives.scriptSrc`. */
