@@ -15,8 +15,6 @@ export interface FetchOnceOptions {
   readonly timeoutMs: number;
   /** Body bytes kept; the rest is not read. Default 1 000 000. */
   readonly maxBodyBytes?: number;
-  /** Extra trusted CA certificate(s) (PEM); only informative, since certificates are not verified. */
-  readonly ca?: string | readonly string[];
   /** TLS SNI name, when it differs from the URL's host. */
   readonly servername?: string;
 }
@@ -53,7 +51,7 @@ export const DEFAULT_MAX_BODY_BYTES = 1_000_000;
  * @example const res = await fetchOnce('https://example.com/', { timeoutMs: 5000 }); if (!('error' in res)) res.status;
  */
 export function fetchOnce(url: string, options: FetchOnceOptions): Promise<FetchOutcome> {
-  const { method = 'GET', headers, timeoutMs, maxBodyBytes = DEFAULT_MAX_BODY_BYTES, ca, servername } = options;
+  const { method = 'GET', headers, timeoutMs, maxBodyBytes = DEFAULT_MAX_BODY_BYTES, servername } = options;
   return new Promise<FetchOutcome>((resolve) => {
     let target: URL;
     try {
@@ -77,7 +75,7 @@ export function fetchOnce(url: string, options: FetchOnceOptions): Promise<Fetch
       resolve(outcome);
     };
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
-    const tls = target.protocol === 'https:' ? { rejectUnauthorized: false, ...(ca === undefined ? {} : { ca: ca as string | string[] }), ...(servername === undefined ? {} : { servername }) } : {};
+    const tls = target.protocol === 'https:' ? { rejectUnauthorized: false, ...(servername === undefined ? {} : { servername }) } : {};
     const req = send(target, { method, headers, agent: false, ...tls }, (res: IncomingMessage) => {
       const base = { status: res.statusCode ?? 0, headers: pairs(res.rawHeaders) };
       const done = (truncated: boolean): void => finish({ ...base, body: new Uint8Array(Buffer.concat(chunks, kept)), truncated });
