@@ -2,7 +2,8 @@ import { isLoopbackHost } from '../cookies/domain-scope.js';
 import { parseCsp } from '../csp/index.js';
 import { contentCspFacts, type ContentCspFacts } from './csp-facts.js';
 import { extractContent, type ResourceRef, type SubresourceRef } from './extract.js';
-import { CONTENT_FINDINGS, contentFinding, type ContentFinding } from './findings.js';
+import { finding } from '../finding.js';
+import { CONTENT_FINDINGS, type ContentFinding } from './findings.js';
 
 /** Where the page was served and what its headers enforce. */
 export interface ContentContext {
@@ -55,12 +56,12 @@ export function evaluateContent(html: string, context: ContentContext): ContentF
   const active = [...content.scripts, ...content.stylesheets, ...content.frames];
   for (const ref of active) {
     if (https && isCleartext(ref.url)) {
-      findings.push(contentFinding(CONTENT_FINDINGS.activeMixedContent, describe(ref), 'load it over https: (browsers block it on this page), or serve it from this origin.'));
+      findings.push(finding(CONTENT_FINDINGS.activeMixedContent, describe(ref), 'load it over https: (browsers block it on this page), or serve it from this origin.'));
     }
   }
   for (const ref of content.media) {
     if (https && isCleartext(ref.url)) {
-      findings.push(contentFinding(CONTENT_FINDINGS.passiveMixedContent, describe(ref), 'load it over https:; browsers upgrade or block it, and it shows the page as not fully secure.'));
+      findings.push(finding(CONTENT_FINDINGS.passiveMixedContent, describe(ref), 'load it over https:; browsers upgrade or block it, and it shows the page as not fully secure.'));
     }
   }
   for (const ref of [...content.scripts, ...content.stylesheets]) {
@@ -71,14 +72,14 @@ export function evaluateContent(html: string, context: ContentContext): ContentF
     const url = ref.url;
     if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) continue;
     if (https && isCleartext(url)) {
-      findings.push(contentFinding(CONTENT_FINDINGS.formToHttp, describe(ref), 'submit to an https: URL; over http: the form data travels in clear.'));
+      findings.push(finding(CONTENT_FINDINGS.formToHttp, describe(ref), 'submit to an https: URL; over http: the form data travels in clear.'));
     } else if (url.origin !== page.origin) {
-      findings.push(contentFinding(CONTENT_FINDINGS.formCrossOrigin, describe(ref), 'check that this origin should receive the data; restrict it with CSP form-action.'));
+      findings.push(finding(CONTENT_FINDINGS.formCrossOrigin, describe(ref), 'check that this origin should receive the data; restrict it with CSP form-action.'));
     }
   }
   const base = content.base;
   if (base?.url !== undefined && (base.url.protocol === 'http:' || base.url.protocol === 'https:') && base.url.origin !== page.origin) {
-    findings.push(contentFinding(CONTENT_FINDINGS.baseCrossOrigin, describe(base), "remove <base> or point it at this origin; set CSP base-uri 'self' or 'none'."));
+    findings.push(finding(CONTENT_FINDINGS.baseCrossOrigin, describe(base), "remove <base> or point it at this origin; set CSP base-uri 'self' or 'none'."));
   }
   return findings;
 }
@@ -93,14 +94,14 @@ function integrityFindings(ref: SubresourceRef, page: URL): ContentFinding[] {
   if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin === page.origin) return [];
   const integrity = ref.integrity?.trim() ?? '';
   if (integrity === '') {
-    return [contentFinding(CONTENT_FINDINGS.missingIntegrity, describe(ref), 'add integrity="sha384-…" (and crossorigin="anonymous"), or serve the file from this origin.')];
+    return [finding(CONTENT_FINDINGS.missingIntegrity, describe(ref), 'add integrity="sha384-…" (and crossorigin="anonymous"), or serve the file from this origin.')];
   }
   const tokens = integrity.split(/[\t\n\f\r ]+/);
   if (!tokens.some((token) => SUPPORTED_INTEGRITY.test(token))) {
-    return [contentFinding(CONTENT_FINDINGS.weakIntegrity, `${describe(ref)} integrity="${clip(integrity)}"`, 'use sha384 (or sha256, sha512): browsers ignore other algorithms and load the file unchecked.')];
+    return [finding(CONTENT_FINDINGS.weakIntegrity, `${describe(ref)} integrity="${clip(integrity)}"`, 'use sha384 (or sha256, sha512): browsers ignore other algorithms and load the file unchecked.')];
   }
   if (ref.crossorigin === undefined) {
-    return [contentFinding(CONTENT_FINDINGS.integrityWithoutCrossorigin, describe(ref), 'add crossorigin="anonymous": without CORS the integrity check fails and the browser refuses the file.')];
+    return [finding(CONTENT_FINDINGS.integrityWithoutCrossorigin, describe(ref), 'add crossorigin="anonymous": without CORS the integrity check fails and the browser refuses the file.')];
   }
   return [];
 }
@@ -113,8 +114,8 @@ function handlerFindings(handlers: readonly { tag: string; attribute: string; va
   const more = handlers.length > EVIDENCE_HANDLERS ? ` and ${handlers.length - EVIDENCE_HANDLERS} more` : '';
   const evidence = `${handlers.length} inline event handler${handlers.length === 1 ? '' : 's'}: ${shown.join(', ')}${more}`;
   return allowed
-    ? [contentFinding(CONTENT_FINDINGS.inlineHandlers, evidence, "move handlers to addEventListener in a script, and serve a CSP without 'unsafe-inline' (Aegis' default nonce policy).")]
-    : [contentFinding(CONTENT_FINDINGS.inlineHandlersBlocked, evidence, 'these handlers do not run under this CSP: move them to addEventListener in a script.')];
+    ? [finding(CONTENT_FINDINGS.inlineHandlers, evidence, "move handlers to addEventListener in a script, and serve a CSP without 'unsafe-inline' (Aegis' default nonce policy).")]
+    : [finding(CONTENT_FINDINGS.inlineHandlersBlocked, evidence, 'these handlers do not run under this CSP: move them to addEventListener in a script.')];
 }
 
 /** `<tag attribute="raw">`, then `→ resolved` when the resolved URL reads differently. */

@@ -3,7 +3,7 @@
  * severity and title. Ids are stable: they never change meaning, and a retired id is not reused.
  */
 
-import { finding, type FindingKind, type ScanFinding } from '../finding.js';
+import type { FindingKind, ScanFinding } from '../finding.js';
 
 export type { ScanSeverity } from '../finding.js';
 
@@ -35,7 +35,3 @@ export const CONTENT_FINDINGS = {
 /** The table as a list, in id order. */
 export const CONTENT_FINDING_TABLE: readonly ContentFindingKind[] = Object.values(CONTENT_FINDINGS);
 
-/** A content finding of `kind` with its evidence and fix. */
-export function contentFinding(kind: ContentFindingKind, evidence: string, fix: string): ContentFinding {
-  return finding(kind, evidence, fix);
-}

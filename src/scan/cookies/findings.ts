@@ -3,7 +3,7 @@
  * severity and title. Ids are stable: they never change meaning, and a retired id is not reused.
  */
 
-import type { FindingKind, ScanFinding } from '../finding.js';
+import { finding, type FindingKind, type ScanFinding } from '../finding.js';
 
 export type { ScanSeverity } from '../finding.js';
 
@@ -53,5 +53,5 @@ export const COOKIE_FINDING_TABLE: readonly CookieFindingKind[] = Object.values(
 
 /** A finding of `kind` about header `header`, seen as `evidence` (never the value), fixed by `fix`. */
 export function cookieFinding(kind: CookieFindingKind, header: number, evidence: string, fix: string): CookieFinding {
-  return { id: kind.id, severity: kind.severity, title: kind.title, evidence, fix, header };
+  return { ...finding(kind, evidence, fix), header };
 }

@@ -1,6 +1,7 @@
 import { SOURCE_DIRECTIVES } from '../../headers/csp-directives.js';
 import { matchBypassHosts, parseHostSource } from './bypass-hosts.js';
-import { CSP_FINDINGS, aegisOption, cspFinding, type CspFinding } from './findings.js';
+import { finding } from '../finding.js';
+import { CSP_FINDINGS, aegisOption, type CspFinding } from './findings.js';
 import { parseCsp, type CspDelivery, type ParsedCspPolicy } from './parse.js';
 
 /** What the caller knows about how the policy was served. */
@@ -42,11 +43,11 @@ export function evaluateCsp(input: string | readonly ParsedCspPolicy[], context:
   const policies = typeof input === 'string' ? parseCsp(input, delivery) : input;
   const findings: CspFinding[] = [];
   if (context.reportOnly) {
-    findings.push(cspFinding(CSP_FINDINGS.reportOnly, 'Content-Security-Policy-Report-Only', 'send Content-Security-Policy once the reports are clean (headers.contentSecurityPolicy.reportOnly: false).'));
+    findings.push(finding(CSP_FINDINGS.reportOnly, 'Content-Security-Policy-Report-Only', 'send Content-Security-Policy once the reports are clean (headers.contentSecurityPolicy.reportOnly: false).'));
   }
   const several = policies.length > 1;
   if (several) {
-    findings.push(cspFinding(CSP_FINDINGS.severalPolicies, `${policies.length} policies`, 'send one policy: each is enforced separately and only their intersection applies, which is hard to reason about.'));
+    findings.push(finding(CSP_FINDINGS.severalPolicies, `${policies.length} policies`, 'send one policy: each is enforced separately and only their intersection applies, which is hard to reason about.'));
   }
   policies.forEach((policy, index) => {
     const own = [...policy.findings, ...evaluatePolicy(policy.directives, delivery, context.xFrameOptions)];
@@ -60,35 +61,35 @@ function evaluatePolicy(directives: ReadonlyMap<string, readonly string[]>, deli
   const script = effective(directives, 'script-src');
   const strictDynamic = script !== undefined && lower(script.values).includes("'strict-dynamic'");
   if (script) findings.push(...scriptFindings(script));
-  else findings.push(cspFinding(CSP_FINDINGS.missingScriptSrc, 'no script-src, no default-src', `set ${aegisOption('script-src')} to a nonce with 'strict-dynamic' (the Aegis default).`));
+  else findings.push(finding(CSP_FINDINGS.missingScriptSrc, 'no script-src, no default-src', `set ${aegisOption('script-src')} to a nonce with 'strict-dynamic' (the Aegis default).`));
 
   const object = effective(directives, 'object-src');
   if (object) findings.push(...bypassableSources(object, 'object-src'));
-  else findings.push(cspFinding(CSP_FINDINGS.missingObjectSrc, 'no object-src, no default-src', `set ${aegisOption('object-src')} to ["'none'"].`));
+  else findings.push(finding(CSP_FINDINGS.missingObjectSrc, 'no object-src, no default-src', `set ${aegisOption('object-src')} to ["'none'"].`));
 
   for (const name of SOURCE_DIRECTIVES) {
     const values = directives.get(name);
     if (!values || (strictDynamic && name === script?.name)) continue;
     for (const value of values) {
-      if (/^http:\/\//i.test(value)) findings.push(cspFinding(CSP_FINDINGS.cleartextSource, `${name} ${value}`, `use https:// for this source in ${aegisOption(name)}.`));
+      if (/^http:\/\//i.test(value)) findings.push(finding(CSP_FINDINGS.cleartextSource, `${name} ${value}`, `use https:// for this source in ${aegisOption(name)}.`));
     }
   }
   findings.push(...nonceFindings(directives));
 
   if (!directives.has('base-uri')) {
-    findings.push(cspFinding(CSP_FINDINGS.missingBaseUri, 'no base-uri', `set ${aegisOption('base-uri')} to ["'self'"] or ["'none'"], so an injected <base> cannot redirect relative scripts.`));
+    findings.push(finding(CSP_FINDINGS.missingBaseUri, 'no base-uri', `set ${aegisOption('base-uri')} to ["'self'"] or ["'none'"], so an injected <base> cannot redirect relative scripts.`));
   }
   if (delivery === 'meta') {
     for (const name of IGNORED_IN_META) {
       const values = directives.get(name);
-      if (values) findings.push(cspFinding(CSP_FINDINGS.ignoredInMeta, show({ name, values }), `send ${name} in the Content-Security-Policy header; browsers ignore it in <meta>.`));
+      if (values) findings.push(finding(CSP_FINDINGS.ignoredInMeta, show({ name, values }), `send ${name} in the Content-Security-Policy header; browsers ignore it in <meta>.`));
     }
   }
   findings.push(...framingFindings(delivery === 'meta' ? undefined : directives.get('frame-ancestors'), xFrameOptions));
 
   const trustedTypes = directives.get('require-trusted-types-for');
   if (!trustedTypes || !lower(trustedTypes).includes("'script'")) {
-    findings.push(cspFinding(CSP_FINDINGS.noTrustedTypes, 'no require-trusted-types-for', `when the code is ready, set ${aegisOption('require-trusted-types-for')} to ["'script'"] to stop DOM XSS sinks.`));
+    findings.push(finding(CSP_FINDINGS.noTrustedTypes, 'no require-trusted-types-for', `when the code is ready, set ${aegisOption('require-trusted-types-for')} to ["'script'"] to stop DOM XSS sinks.`));
   }
   return findings;
 }
@@ -111,20 +112,20 @@ function scriptFindings(script: Seen): CspFinding[] {
   if (values.includes("'unsafe-inline'")) {
     findings.push(
       hasNonce || hasHash || strictDynamic
-        ? cspFinding(CSP_FINDINGS.unsafeInlineNeutralised, `${script.name} 'unsafe-inline'`, "nothing to do: browsers ignore it next to a nonce, hash or 'strict-dynamic'; it only helps CSP1 browsers.")
-        : cspFinding(CSP_FINDINGS.unsafeInline, `${script.name} 'unsafe-inline'`, `replace 'unsafe-inline' with a nonce or hashes in ${option} (Aegis adds a nonce by default).`),
+        ? finding(CSP_FINDINGS.unsafeInlineNeutralised, `${script.name} 'unsafe-inline'`, "nothing to do: browsers ignore it next to a nonce, hash or 'strict-dynamic'; it only helps CSP1 browsers.")
+        : finding(CSP_FINDINGS.unsafeInline, `${script.name} 'unsafe-inline'`, `replace 'unsafe-inline' with a nonce or hashes in ${option} (Aegis adds a nonce by default).`),
     );
   }
   if (values.includes("'unsafe-eval'")) {
-    findings.push(cspFinding(CSP_FINDINGS.unsafeEval, `${script.name} 'unsafe-eval'`, `remove 'unsafe-eval' from ${option} and stop using eval()/new Function ('wasm-unsafe-eval' covers WebAssembly).`));
+    findings.push(finding(CSP_FINDINGS.unsafeEval, `${script.name} 'unsafe-eval'`, `remove 'unsafe-eval' from ${option} and stop using eval()/new Function ('wasm-unsafe-eval' covers WebAssembly).`));
   }
   if (strictDynamic) {
     if (!hasNonce && !hasHash) {
-      findings.push(cspFinding(CSP_FINDINGS.strictDynamicAlone, `${script.name} 'strict-dynamic'`, `add a nonce or hash to ${option}; without one, browsers that know 'strict-dynamic' load no script.`));
+      findings.push(finding(CSP_FINDINGS.strictDynamicAlone, `${script.name} 'strict-dynamic'`, `add a nonce or hash to ${option}; without one, browsers that know 'strict-dynamic' load no script.`));
     }
     const ignored = script.values.filter((v) => v === '*' || v.toLowerCase() === "'self'" || /^[a-z][a-z0-9+.-]*:$/i.test(v) || parseHostSource(v));
     if (ignored.length > 0) {
-      findings.push(cspFinding(CSP_FINDINGS.allowlistNeutralised, show({ name: script.name, values: ignored }), "nothing to do: kept as a fallback for browsers without 'strict-dynamic'."));
+      findings.push(finding(CSP_FINDINGS.allowlistNeutralised, show({ name: script.name, values: ignored }), "nothing to do: kept as a fallback for browsers without 'strict-dynamic'."));
     }
     return findings;
   }
@@ -134,11 +135,11 @@ function scriptFindings(script: Seen): CspFinding[] {
     const gadgets = matchBypassHosts(value);
     if (gadgets.length > 0) {
       const why = gadgets.map((g) => `${g.host} serves ${g.kind === 'jsonp' ? 'JSONP' : 'AngularJS'}`).join(', ');
-      findings.push(cspFinding(CSP_FINDINGS.bypassHost, `${script.name} ${value}`, `remove ${value} from ${option} (${why}); use a nonce with 'strict-dynamic'.`));
+      findings.push(finding(CSP_FINDINGS.bypassHost, `${script.name} ${value}`, `remove ${value} from ${option} (${why}); use a nonce with 'strict-dynamic'.`));
     } else if (value !== '*' && parseHostSource(value)) otherHosts.push(value);
   }
   if (otherHosts.length > 0) {
-    findings.push(cspFinding(CSP_FINDINGS.hostAllowlist, show({ name: script.name, values: otherHosts }), `prefer a nonce with 'strict-dynamic' to host allowlists in ${option}; allowlisted hosts often serve gadgets.`));
+    findings.push(finding(CSP_FINDINGS.hostAllowlist, show({ name: script.name, values: otherHosts }), `prefer a nonce with 'strict-dynamic' to host allowlists in ${option}; allowlisted hosts often serve gadgets.`));
   }
   return findings;
 }
@@ -148,8 +149,8 @@ function bypassableSources(seen: Seen, target: 'script-src' | 'object-src'): Csp
   const fix = target === 'object-src' ? `set ${aegisOption('object-src')} to ["'none'"].` : `remove it from ${aegisOption('script-src')}; use a nonce with 'strict-dynamic'.`;
   const findings: CspFinding[] = [];
   for (const value of seen.values) {
-    if (value === '*') findings.push(cspFinding(CSP_FINDINGS.wildcardSource, `${seen.name} *`, fix));
-    else if (SCHEMES_THAT_BYPASS.has(value.toLowerCase())) findings.push(cspFinding(CSP_FINDINGS.schemeSource, `${seen.name} ${value}`, fix));
+    if (value === '*') findings.push(finding(CSP_FINDINGS.wildcardSource, `${seen.name} *`, fix));
+    else if (SCHEMES_THAT_BYPASS.has(value.toLowerCase())) findings.push(finding(CSP_FINDINGS.schemeSource, `${seen.name} ${value}`, fix));
   }
   return findings;
 }
@@ -162,9 +163,9 @@ function nonceFindings(directives: ReadonlyMap<string, readonly string[]>): CspF
       const nonce = NONCE.exec(value)?.[1];
       if (nonce === undefined) continue;
       if (!BASE64_VALUE.test(nonce)) {
-        findings.push(cspFinding(CSP_FINDINGS.invalidNonce, `${name} ${value}`, 'use base64 nonces (A–Z a–z 0–9 + / - _, = padding); browsers ignore this one. Aegis generates valid nonces.'));
+        findings.push(finding(CSP_FINDINGS.invalidNonce, `${name} ${value}`, 'use base64 nonces (A–Z a–z 0–9 + / - _, = padding); browsers ignore this one. Aegis generates valid nonces.'));
       } else if (nonce.replace(/=+$/, '').length < MIN_NONCE_CHARS) {
-        findings.push(cspFinding(CSP_FINDINGS.shortNonce, `${name} ${value}`, 'use a fresh nonce of at least 128 random bits per response (Aegis uses 144).'));
+        findings.push(finding(CSP_FINDINGS.shortNonce, `${name} ${value}`, 'use a fresh nonce of at least 128 random bits per response (Aegis uses 144).'));
       }
     }
   }
@@ -175,10 +176,10 @@ function framingFindings(frameAncestors: readonly string[] | undefined, xFrameOp
   const option = aegisOption('frame-ancestors');
   if (!frameAncestors) {
     if (xFrameOptions !== undefined && /^(?:deny|sameorigin)$/i.test(xFrameOptions.trim())) return [];
-    return [cspFinding(CSP_FINDINGS.missingFrameAncestors, 'no frame-ancestors', `set ${option} to ["'none'"] (or ["'self'"]) in the header.`)];
+    return [finding(CSP_FINDINGS.missingFrameAncestors, 'no frame-ancestors', `set ${option} to ["'none'"] (or ["'self'"]) in the header.`)];
   }
   const open = frameAncestors.filter((v) => v === '*' || /^https?:$/i.test(v));
-  return open.length > 0 ? [cspFinding(CSP_FINDINGS.framingAllowed, show({ name: 'frame-ancestors', values: open }), `set ${option} to ["'none'"], ["'self'"] or the origins that may frame the page.`)] : [];
+  return open.length > 0 ? [finding(CSP_FINDINGS.framingAllowed, show({ name: 'frame-ancestors', values: open }), `set ${option} to ["'none'"], ["'self'"] or the origins that may frame the page.`)] : [];
 }
 
 function lower(values: readonly string[]): string[] {

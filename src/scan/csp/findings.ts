@@ -3,7 +3,7 @@
  * Ids are stable: they never change meaning, and a retired id is not reused.
  */
 
-import { finding, type FindingKind, type ScanFinding } from '../finding.js';
+import type { FindingKind, ScanFinding } from '../finding.js';
 
 export type { ScanSeverity } from '../finding.js';
 
@@ -55,10 +55,6 @@ export const CSP_FINDINGS = {
 /** The finding table as a list, in id order. */
 export const CSP_FINDING_TABLE: readonly CspFindingKind[] = Object.values(CSP_FINDINGS);
 
-/** A finding of `kind`, seen as `evidence`, fixed by `fix`. */
-export function cspFinding(kind: CspFindingKind, evidence: string, fix: string): CspFinding {
-  return finding(kind, evidence, fix);
-}
 
 /** The Aegis option for a directive, e.g. `headers.contentSecurityPolicy.directives.scriptSrc`. */
 export function aegisOption(directive: string): string {

@@ -6,7 +6,8 @@ import {
   SOURCE_KEYWORDS,
   TOKEN_DIRECTIVES,
 } from '../../headers/csp-directives.js';
-import { CSP_FINDINGS, aegisOption, cspFinding, type CspFinding } from './findings.js';
+import { finding } from '../finding.js';
+import { CSP_FINDINGS, aegisOption, type CspFinding } from './findings.js';
 
 /** How a policy reached the page: a response header or a `<meta http-equiv>` element. */
 export type CspDelivery = 'header' | 'meta';
@@ -51,18 +52,18 @@ export function parseSerializedCsp(serialized: string): ParsedCspPolicy {
     const [rawName = '', ...values] = token.split(ASCII_WHITESPACE);
     const name = rawName.replace(/[A-Z]+/g, (s) => s.toLowerCase());
     if (!DIRECTIVE_NAME.test(name)) {
-      findings.push(cspFinding(CSP_FINDINGS.invalidCharacters, token, `rename "${rawName}": directive names are ASCII letters, digits and "-".`));
+      findings.push(finding(CSP_FINDINGS.invalidCharacters, token, `rename "${rawName}": directive names are ASCII letters, digits and "-".`));
       continue;
     }
     if (directives.has(name)) {
-      findings.push(cspFinding(CSP_FINDINGS.duplicateDirective, token, `merge these values into the first ${name}; browsers ignore every later one.`));
+      findings.push(finding(CSP_FINDINGS.duplicateDirective, token, `merge these values into the first ${name}; browsers ignore every later one.`));
       continue;
     }
     directives.set(name, values);
     findings.push(...checkDirective(name, values));
   }
   if (directives.size === 0) {
-    findings.push(cspFinding(CSP_FINDINGS.emptyPolicy, JSON.stringify(serialized), 'write at least default-src, script-src, object-src and base-uri, or remove the header.'));
+    findings.push(finding(CSP_FINDINGS.emptyPolicy, JSON.stringify(serialized), 'write at least default-src, script-src, object-src and base-uri, or remove the header.'));
   }
   return { directives, findings };
 }
@@ -85,18 +86,18 @@ function checkDirective(name: string, values: readonly string[]): CspFinding[] {
   const findings: CspFinding[] = [];
   const seen = `${name}${values.length ? ` ${values.join(' ')}` : ''}`;
   const retired = RETIRED_DIRECTIVES[name];
-  if (retired) findings.push(cspFinding(CSP_FINDINGS.retiredDirective, seen, retired));
-  else if (!KNOWN.has(name)) findings.push(cspFinding(CSP_FINDINGS.unknownDirective, seen, `remove "${name}" or correct its spelling; browsers ignore it.`));
+  if (retired) findings.push(finding(CSP_FINDINGS.retiredDirective, seen, retired));
+  else if (!KNOWN.has(name)) findings.push(finding(CSP_FINDINGS.unknownDirective, seen, `remove "${name}" or correct its spelling; browsers ignore it.`));
   if (values.length === 0 && NEEDS_VALUE.has(name)) {
     const fix = SOURCE_LISTS.has(name) ? `write ${name} 'none' if nothing is allowed, or list the sources (${aegisOption(name)}).` : `give ${name} a value, or remove it.`;
-    findings.push(cspFinding(CSP_FINDINGS.emptyValue, name, fix));
+    findings.push(finding(CSP_FINDINGS.emptyValue, name, fix));
   }
-  if (values.length > 0 && FLAGS.has(name)) findings.push(cspFinding(CSP_FINDINGS.flagWithValue, seen, `write ${name} alone; browsers ignore its value.`));
+  if (values.length > 0 && FLAGS.has(name)) findings.push(finding(CSP_FINDINGS.flagWithValue, seen, `write ${name} alone; browsers ignore its value.`));
   for (const value of values) {
     if (!VALUE_TOKEN.test(value)) {
-      findings.push(cspFinding(CSP_FINDINGS.invalidCharacters, `${name} ${value}`, 'use only visible ASCII characters other than "," and ";" in values; browsers drop this one.'));
+      findings.push(finding(CSP_FINDINGS.invalidCharacters, `${name} ${value}`, 'use only visible ASCII characters other than "," and ";" in values; browsers drop this one.'));
     } else if (SOURCE_LISTS.has(name) && (SOURCE_KEYWORDS.has(value.toLowerCase()) || UNQUOTED_KEYWORD.test(value))) {
-      findings.push(cspFinding(CSP_FINDINGS.unquotedKeyword, `${name} ${value}`, `write '${value}' in single quotes; unquoted, it is read as a host name.`));
+      findings.push(finding(CSP_FINDINGS.unquotedKeyword, `${name} ${value}`, `write '${value}' in single quotes; unquoted, it is read as a host name.`));
     }
   }
   return findings;
