@@ -102,8 +102,3 @@ export const SANDBOX_TOKENS = new Set([
   'allow-top-navigation-by-user-activation',
   'allow-top-navigation-to-custom-protocols',
 ]);
-
-/** `camelCase` → `kebab-case`, so `scriptSrc` and `'script-src'` name the same directive. */
-export function directiveName(key: string): string {
-  return key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
-}

@@ -7,10 +7,10 @@ import {
   DIRECTIVES,
   REPORTING_DIRECTIVES,
   RETIRED_DIRECTIVES,
-  directiveName,
   type CspDirectives,
 } from './csp-directives.js';
 import { checkSource, checkToken } from './csp-sources.js';
+import { kebabCase } from '../core/option-case.js';
 
 /**
  * Content-Security-Policy options.
@@ -139,7 +139,7 @@ function applyUserDirectives(target: Map<string, string[]>, given: CspDirectives
     return;
   }
   for (const [key, raw] of Object.entries(given as Record<string, unknown>)) {
-    const name = directiveName(key);
+    const name = kebabCase(key);
     const at = `${path}.${key}`;
     const kind = DIRECTIVES.get(name);
     if (!kind) {

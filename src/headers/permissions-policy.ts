@@ -1,6 +1,7 @@
 import type { Problems} from '../core/config-error.js';
 import { show } from '../core/config-error.js';
 import { unknownKeyFix } from '../core/suggest.js';
+import { kebabCase } from '../core/option-case.js';
 
 /**
  * Who may use a feature: `[]` (nobody), `['self']`, `['*']`, or origins such as
@@ -97,7 +98,7 @@ export function compilePermissionsPolicy(options: PermissionsPolicyOptions | fal
       return undefined;
     }
     for (const [key, allowlist] of Object.entries(options)) {
-      const name = key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+      const name = kebabCase(key);
       if (!FEATURES.has(name)) {
         problems.add(`${path}.${key}`, `unknown feature "${key}".`, unknownKeyFix(name, KNOWN_FEATURES));
         continue;

@@ -4,6 +4,7 @@
  */
 
 import type { FindingKind, ScanFinding } from '../finding.js';
+import { camelCase } from '../../core/option-case.js';
 
 export type { ScanSeverity } from '../finding.js';
 
@@ -58,5 +59,5 @@ export const CSP_FINDING_TABLE: readonly CspFindingKind[] = Object.values(CSP_FI
 
 /** The Aegis option for a directive, e.g. `headers.contentSecurityPolicy.directives.scriptSrc`. */
 export function aegisOption(directive: string): string {
-  return `headers.contentSecurityPolicy.directives.${directive.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase())}`;
+  return `headers.contentSecurityPolicy.directives.${camelCase(directive)}`;
 }

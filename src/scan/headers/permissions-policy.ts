@@ -3,6 +3,7 @@ import { finding, type ScanFinding } from '../finding.js';
 import { HEADER_FINDINGS } from './findings.js';
 import { shown, valuesOf, type ReceivedHeader } from './header-list.js';
 import { parseDictionary, type StructuredItem } from './structured-dictionary.js';
+import { camelCase } from '../../core/option-case.js';
 
 const NAME = 'Permissions-Policy';
 const KNOWN = new Set<string>(KNOWN_FEATURES);
@@ -13,7 +14,7 @@ const ORIGIN = new RegExp(PERMISSIONS_ORIGIN.source, 'i');
 
 /** The Aegis option for a feature, e.g. `headers.permissionsPolicy.displayCapture`. */
 function option(feature: string): string {
-  return `headers.permissionsPolicy.${feature.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase())}`;
+  return `headers.permissionsPolicy.${camelCase(feature)}`;
 }
 
 /**
