@@ -2,7 +2,7 @@ import type { TlsFacts } from '../checks/facts.js';
 import { show } from '../core/config-error.js';
 import type { AegisPolicy } from '../core/policy.js';
 import type { ServeOptions } from '../serve/serve-options.js';
-import { readCertificate } from '../serve/tls-facts.js';
+import { plainHttpFacts, readCertificate } from '../serve/tls-facts.js';
 import { UsageError } from './io.js';
 
 /**
@@ -15,7 +15,7 @@ export function tlsFactsOf(serve: unknown, policy: AegisPolicy, env: NodeJS.Proc
   if (serve === undefined) return { kind: 'unknown' };
   if (typeof serve !== 'object' || serve === null) throw new UsageError(`the policy module's \`serve\` export is ${show(serve)}: export the serve options object ({ tls, redirectPort, … }), or nothing.`);
   const { tls, redirectPort } = serve as ServeOptions;
-  if (tls === false) return policy.describe().proxy === false ? { kind: 'none' } : { kind: 'proxy' };
+  if (tls === false) return plainHttpFacts(policy);
   if (tls === undefined) return policy.profile === 'production' ? { kind: 'none' } : { kind: 'unknown' };
   const { facts } = readCertificate(tls, policy, { env, cwd });
   return redirectPort === false ? { ...facts, redirectListener: false } : facts;

@@ -18,7 +18,7 @@ import { ShutdownTracker } from './graceful-shutdown.js';
 import { createRedirectListener } from './redirect-listener.js';
 import type { ServeOptions } from './serve-options.js';
 import { tlsProfile } from './tls-profile.js';
-import { readCertificate } from './tls-facts.js';
+import { plainHttpFacts, readCertificate } from './tls-facts.js';
 import { readTlsMaterial, TLS_MATERIAL_FIX, TlsMaterialError, type TlsMaterial, type TlsSource } from './tls-material.js';
 
 /** A running Aegis server. */
@@ -153,7 +153,7 @@ function resolveOptions(options: ServeOptions, production: boolean) {
 /** Decides where TLS comes from and reads it; problems become findings for the production guard. */
 function resolveTls(options: ServeOptions, policy: AegisPolicy, devCertificateDir: string, redirectPort: number | false): { material?: TlsMaterial; source?: TlsSource; facts: TlsFacts } {
   const production = policy.profile === 'production';
-  if (options.tls === false) return { facts: policy.describe().proxy === false ? { kind: 'none' } : { kind: 'proxy' } };
+  if (options.tls === false) return { facts: plainHttpFacts(policy) };
   if (options.tls === undefined) {
     if (production) return { facts: { kind: 'none' } };
     const dev = loadOrCreateDevCertificate(devCertificateDir);

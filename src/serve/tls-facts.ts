@@ -7,6 +7,11 @@ import { assertTlsSource, readTlsMaterial, TlsMaterialError, type TlsMaterial, t
 /** The `certificate` kind of {@link TlsFacts}. */
 export type CertificateTlsFacts = TlsFacts & { kind: 'certificate' };
 
+/** How TLS is provided with `tls: false`: by a proxy when the policy trusts one, otherwise not at all. */
+export function plainHttpFacts(policy: AegisPolicy): TlsFacts {
+  return policy.describe().proxy === false ? { kind: 'none' } : { kind: 'proxy' };
+}
+
 /** Options for {@link readCertificate}. */
 export interface ReadCertificateOptions {
   /** Where the passphrase variable is read. Default `process.env`. */
