@@ -9,18 +9,16 @@
  * demo passes to serve() as devCertificateDir), not in the repository's `.aegis/dev-cert`: the test
  * sees the certificate being made, and does not depend on (or reuse) whatever is cached there.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnDemo, startDemo } from './helpers/demo-process.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const LISTENING = /^Aegis demo listening on https:\/\/localhost:(\d+)\/ \(http:\/\/localhost:(\d+)\/ redirects there\)$/;
 const CSP =
   /^default-src 'self'; base-uri 'self'; object-src 'none'; frame-ancestors 'none'; form-action 'self'; script-src 'nonce-([A-Za-z0-9+/]{22,}={0,2})' 'strict-dynamic'; report-uri \/_aegis\/csp-report; report-to csp-endpoint$/;
 /** The opening of serve()'s notice about the development certificate (its wording belongs to src/serve/serve.ts). */
@@ -48,8 +46,8 @@ interface EventLine {
 let child: ChildProcessWithoutNullStreams;
 let port = 0;
 let httpPort = 0;
-let stdout = '';
-let stderr = '';
+/** What the demo printed so far (live). */
+let output = { stdout: '', stderr: '' };
 const workDir = mkdtempSync(join(tmpdir(), 'aegis-demo-'));
 const certDir = join(workDir, 'dev-cert');
 /** The development certificate the demo made, read once it listens: the only CA the requests trust. */
@@ -105,7 +103,7 @@ function nonceOf(reply: Reply): string {
 
 /** Stdout lines after the listening line, parsed as JSON events. */
 function events(): EventLine[] {
-  return stdout
+  return output.stdout
     .split('\n')
     .slice(1)
     .filter((line) => line !== '')
@@ -118,7 +116,7 @@ async function waitForEvent(test: (event: EventLine) => boolean, count = 1, ms =
   for (;;) {
     const found = events().filter(test)[count - 1];
     if (found) return found;
-    if (Date.now() > deadline) throw new Error(`no matching event within ${ms} ms; stdout was:\n${stdout}`);
+    if (Date.now() > deadline) throw new Error(`no matching event within ${ms} ms; stdout was:\n${output.stdout}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
@@ -135,28 +133,10 @@ function exitWithin(ms: number): Promise<number | null> {
   });
 }
 
-/** Runs `node examples/demo/server.js` from the repository root (for the `aegis` self-import) with `env` added. */
-function spawnDemo(env: Record<string, string>): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, ['examples/demo/server.js'], { cwd: ROOT, env: { ...process.env, ...env } });
-}
-
 beforeAll(async () => {
-  if (!existsSync(`${ROOT}dist/esm/index.js`)) throw new Error('dist/ is missing: run `npm run build` (npm test does it in pretest).');
-  child = spawnDemo({ PORT: '0', HTTP_PORT: '0', HOST: '127.0.0.1', AEGIS_ENV: 'development', AEGIS_DEV_CERT_DIR: certDir });
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  [port, httpPort] = await new Promise<[number, number]>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the demo printed no listening line within 10 s.\nstdout: ${stdout}\nstderr: ${stderr}`)), 10_000);
-    const check = () => {
-      const match = LISTENING.exec(stdout.split('\n')[0] ?? '');
-      if (match && stdout.includes('\n')) {
-        clearTimeout(timer);
-        resolve([Number(match[1]), Number(match[2])]);
-      }
-    };
-    child.stdout.on('data', check);
-    child.once('exit', (code) => reject(new Error(`the demo exited with ${code} before listening.\nstderr: ${stderr}`)));
-  });
+  const demo = await startDemo({ PORT: '0', HTTP_PORT: '0', HOST: '127.0.0.1', AEGIS_ENV: 'development', AEGIS_DEV_CERT_DIR: certDir });
+  ({ child, port, httpPort } = demo);
+  output = demo.output;
   ca = readFileSync(join(certDir, 'dev-cert.pem'));
 });
 
@@ -171,12 +151,12 @@ describe('demo site (node examples/demo/server.js)', () => {
     expect(port).toBeGreaterThan(0);
     expect(httpPort).toBeGreaterThan(0);
     expect(httpPort).not.toBe(port);
-    expect(stdout).toBe(`Aegis demo listening on https://localhost:${port}/ (http://localhost:${httpPort}/ redirects there)\n`);
+    expect(output.stdout).toBe(`Aegis demo listening on https://localhost:${port}/ (http://localhost:${httpPort}/ redirects there)\n`);
     // The notices' wording belongs to src/core/policy.ts and src/serve/serve.ts; only their stream,
     // their opening and how often they appear matter here.
-    expect(stderr.startsWith('[aegis] development profile')).toBe(true);
-    expect(stderr.split(DEV_CERT_NOTICE)).toHaveLength(2);
-    expect(stderr).toContain(`${DEV_CERT_NOTICE}${join(certDir, 'dev-cert.pem')}, valid until `);
+    expect(output.stderr.startsWith('[aegis] development profile')).toBe(true);
+    expect(output.stderr.split(DEV_CERT_NOTICE)).toHaveLength(2);
+    expect(output.stderr).toContain(`${DEV_CERT_NOTICE}${join(certDir, 'dev-cert.pem')}, valid until `);
   });
 
   it('serves HTTP/1.1 only: an Express app gets no HTTP/2, even when the client offers h2 first', async () => {
@@ -261,7 +241,7 @@ describe('demo site (node examples/demo/server.js)', () => {
       lineNumber: 14,
     });
     expect(event.time).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
-    expect(stdout.includes('s3cr3t-token')).toBe(false);
+    expect(output.stdout.includes('s3cr3t-token')).toBe(false);
   });
 
   it('logs a Reporting API report (application/reports+json) the same way', async () => {
@@ -327,7 +307,7 @@ describe('demo site (node examples/demo/server.js)', () => {
     expect(child.kill('SIGTERM')).toBe(true);
     expect(await exitWithin(3000)).toBe(0);
     // Nothing was cut short or added on the way out: the listening line, then whole JSON lines.
-    expect(stdout.endsWith('\n')).toBe(true);
+    expect(output.stdout.endsWith('\n')).toBe(true);
     expect(events().map((e) => e.type)).toEqual([
       'csp.violation',
       'csp.violation',

@@ -7,3 +7,6 @@ export declare const STATUS: Readonly<{ service: 'aegis-demo'; status: 'ok' }>;
 
 /** Builds the demo's policy (from `options`, default `{}`) and the Express app that uses it. */
 export declare function createDemo(options?: AegisOptions): { app: Express; policy: AegisPolicy };
+
+/** The demo's security.txt (RFC 9116), expiring 180 days after `now`. */
+export declare function securityTxt(now: Date): string;

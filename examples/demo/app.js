@@ -49,6 +49,11 @@ export function createDemo(options = {}) {
     res.type('css').send(STYLESHEET);
   });
 
+  // Where to report a vulnerability (RFC 9116): a contact and an expiry date, renewed at each start.
+  app.get('/.well-known/security.txt', (_req, res) => {
+    res.type('text').send(securityTxt(new Date()));
+  });
+
   // No icon: an empty answer instead of a 404 that would show up as an error in the browser console.
   app.get('/favicon.ico', (_req, res) => {
     res.status(204).end();
@@ -59,4 +64,18 @@ export function createDemo(options = {}) {
   });
 
   return { app, policy };
+}
+
+/** Days a published security.txt stays valid; RFC 9116 asks for less than a year. */
+const SECURITY_TXT_DAYS = 180;
+
+/**
+ * The demo's security.txt, expiring SECURITY_TXT_DAYS after `now`.
+ * @param {Date} now
+ * @returns {string}
+ */
+export function securityTxt(now) {
+  const expires = new Date(now.getTime() + SECURITY_TXT_DAYS * 86_400_000);
+  expires.setUTCMilliseconds(0);
+  return `Contact: mailto:security@example.com\nExpires: ${expires.toISOString().replace('.000Z', 'Z')}\nPreferred-Languages: en\n`;
 }

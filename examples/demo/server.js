@@ -15,8 +15,11 @@
  *   AEGIS_DEV_CERT_DIR where the development certificate is cached (default .aegis/dev-cert under
  *                      the working directory, which .gitignore covers)
  *   AEGIS_ENV or NODE_ENV  the profile (default development, which only answers to the localhost
- *                      names; production needs a `hosts` option and a real certificate, so this
- *                      demo refuses to start there, says why, and exits 1)
+ *                      names; production needs the next three, else the demo refuses to start,
+ *                      says why, and exits 1)
+ *   AEGIS_HOSTS        the host names to answer, comma-separated (the policy's `hosts` option)
+ *   TLS_CERT, TLS_KEY  the certificate and key PEM files (serve()'s `tls` option); without
+ *                      them, outside production, the development certificate
  *
  * Output: one line on stdout saying where it listens, then one JSON line per security event.
  * Events carry the request id, client IP, method, path, status and reason, plus a few safe facts
@@ -36,7 +39,9 @@ const host = process.env.HOST || '127.0.0.1';
 
 // The policy and the Express app (see app.js). In production the policy refuses to be built
 // without `hosts`: the message lists every problem, and the demo exits 1.
-const { app, policy } = startOrExplain(createDemo);
+const hosts = process.env.AEGIS_HOSTS ? process.env.AEGIS_HOSTS.split(',').map((name) => name.trim()) : undefined;
+const tls = process.env.TLS_CERT && process.env.TLS_KEY ? { cert: process.env.TLS_CERT, key: process.env.TLS_KEY } : undefined;
+const { app, policy } = startOrExplain(() => createDemo(hosts ? { hosts } : {}));
 
 // Every security event (rejected Host, oversized body, CSP violation, HTTPS redirect…) as one JSON line.
 policy.on('*', (event) => {
@@ -57,6 +62,7 @@ try {
     port,
     redirectPort,
     host,
+    tls,
     devCertificateDir: process.env.AEGIS_DEV_CERT_DIR || undefined,
     handleSignals: true,
   });

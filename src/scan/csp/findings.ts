@@ -51,6 +51,7 @@ export const CSP_FINDINGS = {
   reportOnly: { id: 'AEGIS-SCAN-CSP-027', severity: 'high', title: 'report-only: nothing is enforced' },
   ignoredInMeta: { id: 'AEGIS-SCAN-CSP-028', severity: 'low', title: 'directive ignored in <meta>' },
   framingAllowed: { id: 'AEGIS-SCAN-CSP-029', severity: 'medium', title: 'frame-ancestors allows any site' },
+  noPolicy: { id: 'AEGIS-SCAN-CSP-030', severity: 'high', title: 'no Content-Security-Policy' },
 } as const satisfies Record<string, CspFindingKind>;
 
 /** The finding table as a list, in id order. */

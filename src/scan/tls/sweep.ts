@@ -4,6 +4,7 @@
  * each bounded by its own timeout; a failure becomes an error entry, never an exception.
  */
 
+import { pool } from '../pool.js';
 import { inspectServerCertificate, type CertificateError, type CertificateFacts } from './certificate.js';
 import { cipherSuiteName, LEGACY_SUITES, TLS13_SUITES } from './cipher-suites.js';
 import { evaluateTls } from './evaluate.js';
@@ -21,6 +22,8 @@ export interface ScanTlsOptions {
   readonly ca?: string | Buffer | ReadonlyArray<string | Buffer>;
   /** Connections in flight at once. Default 4. */
   readonly concurrency?: number;
+  /** The time the certificate's dates are judged against. Default now. */
+  readonly now?: Date;
 }
 
 /** What one version probe found. */
@@ -54,21 +57,6 @@ export interface TlsScan {
 
 const NULL_AND_DEFLATE = [1, 0];
 
-/** Runs `tasks` with at most `limit` in flight. */
-async function pool<T>(tasks: ReadonlyArray<() => Promise<T>>, limit: number): Promise<T[]> {
-  const results: T[] = new Array<T>(tasks.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < tasks.length) {
-      const index = next++;
-      const task = tasks[index];
-      if (task) results[index] = await task();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, tasks.length)) }, worker));
-  return results;
-}
-
 /**
  * Scans the TLS setup of `host:port`: versions SSLv3 to TLS 1.3, accepted suites per version (the
  * cipher table's candidates; the five TLS 1.3 suites for 1.3), certificate facts, and findings.
@@ -100,5 +88,5 @@ export async function scanTls(host: string, port: number, options: ScanTlsOption
     if (list !== undefined) ciphers[name] = list;
   });
   const facts = certificate as CertificateFacts | CertificateError;
-  return { versions, ciphers, certificate: facts, findings: evaluateTls({ versions, ciphers, certificate: facts }) };
+  return { versions, ciphers, certificate: facts, findings: evaluateTls({ versions, ciphers, certificate: facts, ...(options.now === undefined ? {} : { now: options.now }) }) };
 }

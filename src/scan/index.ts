@@ -1,0 +1,16 @@
+/**
+ * `aegis/scan`: an outside-in audit of a live site (TLS, redirects, HSTS, headers, CSP, cookies,
+ * CORS, content, exposures), graded, with the result as plain JSON.
+ * @example
+ * import { scan } from 'aegis/scan';
+ * const result = await scan('https://example.com/');
+ * console.log(result.grade?.overall.grade, result.findings.map((f) => f.id));
+ */
+
+export { scan, scanAll, scanTargetUrl } from './run/scan.js';
+export type { ScanAllOptions, ScanOptions, ScanProgress } from './run/options.js';
+export { SCAN_SCHEMA_VERSION } from './result.js';
+export type { DriftEntry, ReportedCertificate, ReportedFinding, ReportedGrade, ReportedPage, ReportedTls, ReportedVersion, ScanReport, ScanResult } from './result.js';
+export type { ScanFinding, ScanSeverity } from './finding.js';
+export { GRADES, SCAN_CATEGORIES, gradeScan } from './grade/index.js';
+export type { Grade, ScanCategory } from './grade/index.js';

@@ -1,0 +1,122 @@
+/**
+ * The scanned page: fetched (following redirects on its own origin), then judged by the header,
+ * HSTS, CSP, cookie, content and listing checks, which all read this one answer.
+ */
+
+import { evaluateContent } from '../content/evaluate.js';
+import { contentCspFacts } from '../content/csp-facts.js';
+import { extractContent, type PageContent } from '../content/extract.js';
+import { describeCookie, parseSetCookie } from '../cookies/parse-set-cookie.js';
+import { evaluateCookies } from '../cookies/evaluate.js';
+import { evaluateCsp } from '../csp/evaluate.js';
+import { CSP_FINDINGS } from '../csp/findings.js';
+import { parseCsp } from '../csp/parse.js';
+import { evaluateExposure } from '../exposures/evaluate.js';
+import { looksLikeHtml } from '../exposures/response.js';
+import { fetchOnce, type FetchedBytes, type FetchError } from '../fetch/fetch-once.js';
+import { finding, type ScanFinding } from '../finding.js';
+import { evaluateHeaders } from '../headers/evaluate.js';
+import { valuesOf, type ReceivedHeader } from '../headers/header-list.js';
+import type { ReportedPage } from '../result.js';
+import { evaluateHsts } from '../transport/evaluate-hsts.js';
+import type { ResolvedScanOptions } from './options.js';
+
+/** Same-origin redirects followed to reach the page (e.g. `/` → `/login`). */
+const PAGE_REDIRECTS = 5;
+
+/** The page as fetched: the URL that answered and its response. */
+export interface FetchedPage {
+  readonly url: URL;
+  readonly response: FetchedBytes;
+}
+
+/**
+ * GETs `url`, following redirects while they stay on its origin (at most {@link PAGE_REDIRECTS});
+ * a redirect to another origin is the page's answer (the redirect checks judge it).
+ */
+export async function fetchPage(url: URL, options: ResolvedScanOptions): Promise<FetchedPage | FetchError> {
+  let current = url;
+  for (let hop = 0; ; hop++) {
+    const response = await fetchOnce(current.href, { timeoutMs: options.timeoutMs, maxBodyBytes: options.maxBodyBytes, servername: serverName(current) });
+    if ('error' in response) return { error: `GET ${current.href}: ${response.error}` };
+    const location = valuesOf(response.headers, 'Location')[0];
+    const next = response.status >= 300 && response.status < 400 && location !== undefined ? parseUrl(location, current) : undefined;
+    if (next === undefined || next.origin !== url.origin || hop >= PAGE_REDIRECTS) return { url: current, response };
+    current = next;
+  }
+}
+
+/** The SNI name for a URL: its host name, or `''` (no SNI) for an IP literal (RFC 6066 forbids them). */
+export function serverName(url: URL): string | undefined {
+  if (url.protocol !== 'https:') return undefined;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  return /^[\d.]+$/.test(host) || host.includes(':') ? '' : host;
+}
+
+/** What {@link judgePage} found. */
+export interface PageJudgement {
+  readonly findings: ScanFinding[];
+  readonly report: ReportedPage;
+  /** The parsed HTML, when the page is HTML (for the source-map probe). */
+  readonly content?: PageContent;
+}
+
+/**
+ * Runs every check that reads the page's answer: headers (with what the CSP says about framing),
+ * HSTS, CSP (enforced header, `<meta>`, or report-only when nothing is enforced), cookies, the
+ * HTML content and a directory listing.
+ */
+export function judgePage(page: FetchedPage, now: Date | undefined): PageJudgement {
+  const { url, response } = page;
+  const headers = response.headers;
+  const https = url.protocol === 'https:';
+  const html = looksLikeHtml(response) ? Buffer.from(response.body).toString('utf8') : undefined;
+  const content = html === undefined ? undefined : extractContent(html, url);
+
+  const enforced = valuesOf(headers, 'Content-Security-Policy');
+  const enforcedPolicies = enforced.flatMap((value) => parseCsp(value));
+  const frameAncestors = enforcedPolicies.map((policy) => policy.directives.get('frame-ancestors')).find((sources) => sources !== undefined);
+  const findings: ScanFinding[] = [
+    ...evaluateHeaders(headers, { https, ...(frameAncestors === undefined ? {} : { frameAncestors }) }),
+    ...evaluateHsts(valuesOf(headers, 'Strict-Transport-Security'), { https }),
+    ...cspFindings(headers, enforcedPolicies, content?.metaCsp ?? []),
+    ...evaluateCookies(valuesOf(headers, 'Set-Cookie'), { url, https, ...(now === undefined ? {} : { now }) }),
+    ...(html === undefined ? [] : evaluateContent(html, { url, csp: contentCspFacts(enforcedPolicies) })),
+    ...evaluateExposure(url.pathname, response),
+  ];
+  const report: ReportedPage = { url: url.href, status: response.status, headers: headers.map(hideCookieValue) };
+  return { findings, report, ...(content === undefined ? {} : { content }) };
+}
+
+function cspFindings(headers: readonly ReceivedHeader[], enforced: ReturnType<typeof parseCsp>, meta: readonly string[]): ScanFinding[] {
+  const xFrameOptions = valuesOf(headers, 'X-Frame-Options')[0];
+  const context = xFrameOptions === undefined ? {} : { xFrameOptions };
+  const metaFindings = meta.flatMap((content) => evaluateCsp(content, { delivery: 'meta' }));
+  if (enforced.length > 0) return [...evaluateCsp(enforced, context), ...metaFindings];
+  if (meta.length > 0) return metaFindings;
+  const reportOnly = valuesOf(headers, 'Content-Security-Policy-Report-Only');
+  if (reportOnly.length > 0) return evaluateCsp(reportOnly.join(', '), { ...context, reportOnly: true });
+  return [
+    finding(
+      CSP_FINDINGS.noPolicy,
+      'no Content-Security-Policy header or <meta> policy',
+      "serve a policy with a nonce and 'strict-dynamic', object-src 'none', base-uri 'none' and frame-ancestors (the Aegis default headers.contentSecurityPolicy).",
+    ),
+  ];
+}
+
+/** A header pair for the report: a `Set-Cookie` value is replaced by its name and attributes. */
+function hideCookieValue(header: ReceivedHeader): ReceivedHeader {
+  const [name, value] = header;
+  if (name.toLowerCase() !== 'set-cookie') return header;
+  const cookie = parseSetCookie(value).cookie;
+  return [name, cookie === undefined ? '[unparsed cookie hidden]' : describeCookie(cookie)];
+}
+
+function parseUrl(text: string, base: URL): URL | undefined {
+  try {
+    return new URL(text, base);
+  } catch {
+    return undefined;
+  }
+}
