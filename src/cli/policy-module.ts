@@ -2,7 +2,9 @@ import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { UsageError } from './io.js';
+import { AegisConfigError } from '../core/config-error.js';
+import { aegis, isAegisPolicy, type AegisPolicy } from '../core/policy.js';
+import { CommandFailure, UsageError } from './io.js';
 
 /** The names `aegis check` looks for in the working directory when no --policy is given, in this order. */
 export const POLICY_MODULE_NAMES: readonly string[] = ['aegis.policy.js', 'aegis.policy.mjs', 'aegis.policy.cjs', 'aegis.policy.ts', 'aegis.policy.mts', 'aegis.policy.cts'];
@@ -94,5 +96,62 @@ function tryResolve(require: NodeJS.Require, specifier: string): string | undefi
     return require.resolve(specifier);
   } catch {
     return undefined;
+  }
+}
+
+/** The exports of a policy module that hold the policy: `policy`, else the default export. */
+export interface PolicyExports {
+  policy?: unknown;
+  default?: unknown;
+}
+
+/**
+ * The policy a module exports (`policy`, else its default export): an Aegis policy as it is, from
+ * this copy of Aegis or another, or options compiled with `aegis()` under `env.AEGIS_ENV`
+ * (quietly: no development notice). Shared by `aegis check --policy` and `aegis scan --expect`.
+ * @throws UsageError when the module exports no policy.
+ * @throws AegisConfigError (of any copy of Aegis: see {@link isAegisConfigError}) when the options are invalid.
+ * @example const policy = policyFromModule(await importPolicyModule(file, env), env);
+ */
+export function policyFromModule(exported: PolicyExports, env: NodeJS.ProcessEnv): AegisPolicy {
+  const candidate = exported.policy ?? exported.default;
+  if (isAegisPolicy(candidate)) return candidate;
+  if (typeof candidate === 'object' && candidate !== null) {
+    const previous = process.env.AEGIS_ENV;
+    process.env.AEGIS_ENV = env.AEGIS_ENV;
+    try {
+      return aegis({ quiet: true, ...(candidate as object) });
+    } finally {
+      if (previous === undefined) delete process.env.AEGIS_ENV;
+      else process.env.AEGIS_ENV = previous;
+    }
+  }
+  throw new UsageError('the policy module exports no policy: export `policy` (from aegis()) or its options, or a default export.');
+}
+
+/**
+ * An AegisConfigError from this copy of Aegis or another: a CommonJS policy module that
+ * `require('aegis')`s throws the CommonJS build's class, which `instanceof` does not recognise.
+ */
+export function isAegisConfigError(error: unknown): error is AegisConfigError {
+  return error instanceof AegisConfigError || (error instanceof Error && error.name === 'AegisConfigError' && Array.isArray((error as { problems?: unknown }).problems));
+}
+
+/**
+ * Imports a policy module ({@link importPolicyModule}) and returns its policy
+ * ({@link policyFromModule}), for commands that need the policy and nothing else (`aegis scan
+ * --expect`): every failure is one error with a one-line cause.
+ * @throws UsageError when the module exports no policy.
+ * @throws CommandFailure when the module fails to load (`could not load <file>: …`) or its policy
+ * is invalid (`<file>: Invalid Aegis policy (n problems): …`, every problem listed).
+ * @example const expected = await loadExpectedPolicy(locatePolicyModule(io.cwd, values.expect), { ...io.env, AEGIS_ENV: 'production' });
+ */
+export async function loadExpectedPolicy(file: string, env: NodeJS.ProcessEnv): Promise<AegisPolicy> {
+  try {
+    return policyFromModule((await importPolicyModule(file, env)) as PolicyExports, env);
+  } catch (error) {
+    if (isAegisConfigError(error)) throw new CommandFailure(`${file}: ${error.message}`);
+    if (error instanceof UsageError) throw error;
+    throw new CommandFailure(`could not load ${file}: ${describeLoadError(error)}`);
   }
 }

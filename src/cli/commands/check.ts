@@ -2,11 +2,11 @@ import type { Finding, Severity } from '../../checks/catalogue.js';
 import { deploymentFindings } from '../../checks/guard.js';
 import type { CookieSettings, CorsSettings } from '../../checks/facts.js';
 import { atLeast, formatFinding, summarise } from '../../checks/report.js';
-import { AegisConfigError } from '../../core/config-error.js';
-import { aegis, isAegisPolicy, type AegisPolicy } from '../../core/policy.js';
+import type { AegisConfigError } from '../../core/config-error.js';
+import type { AegisPolicy } from '../../core/policy.js';
 import { PROFILES, type Profile } from '../../core/profile.js';
 import { colours, CommandFailure, parseOptions, UsageError, type CommandIo } from '../io.js';
-import { describeLoadError, importPolicyModule, locatePolicyModule } from '../policy-module.js';
+import { describeLoadError, importPolicyModule, isAegisConfigError, locatePolicyModule, policyFromModule, type PolicyExports } from '../policy-module.js';
 import { configProblemsFromModule } from '../secret-check.js';
 import { tlsFactsOf } from '../tls-facts.js';
 
@@ -36,9 +36,7 @@ const FAIL_ON = ['error', 'warning', 'info', 'never'] as const;
 type FailOn = (typeof FAIL_ON)[number];
 
 /** The exports a policy module may have. */
-interface PolicyModule {
-  policy?: unknown;
-  default?: unknown;
+interface PolicyModule extends PolicyExports {
   serve?: unknown;
   config?: unknown;
   cookies?: CookieSettings;
@@ -88,7 +86,7 @@ async function loadModule(file: string, env: NodeJS.ProcessEnv): Promise<PolicyM
   try {
     return (await importPolicyModule(file, env)) as PolicyModule;
   } catch (error) {
-    if (isConfigError(error)) return policyInvalid(error);
+    if (isAegisConfigError(error)) return policyInvalid(error);
     throw new CommandFailure(`could not load ${file}: ${describeLoadError(error)}`);
   }
 }
@@ -98,9 +96,9 @@ async function collectFindings(file: string, env: NodeJS.ProcessEnv, cwd: string
   if (Array.isArray(exported)) return exported;
   let policy: AegisPolicy;
   try {
-    policy = toPolicy(exported, env);
+    policy = policyFromModule(exported, env);
   } catch (error) {
-    if (isConfigError(error)) return policyInvalid(error);
+    if (isAegisConfigError(error)) return policyInvalid(error);
     throw error;
   }
   const config = configProblemsFromModule(exported.config, policy.profile, env);
@@ -115,30 +113,6 @@ async function collectFindings(file: string, env: NodeJS.ProcessEnv, cwd: string
     env,
     execArgv: [],
   });
-}
-
-function toPolicy(exported: PolicyModule, env: NodeJS.ProcessEnv): AegisPolicy {
-  const candidate = exported.policy ?? exported.default;
-  if (isAegisPolicy(candidate)) return candidate;
-  if (typeof candidate === 'object' && candidate !== null) {
-    const previous = process.env.AEGIS_ENV;
-    process.env.AEGIS_ENV = env.AEGIS_ENV;
-    try {
-      return aegis({ quiet: true, ...(candidate as object) });
-    } finally {
-      if (previous === undefined) delete process.env.AEGIS_ENV;
-      else process.env.AEGIS_ENV = previous;
-    }
-  }
-  throw new UsageError('the policy module exports no policy: export `policy` (from aegis()) or its options, or a default export.');
-}
-
-/**
- * An AegisConfigError from this copy of Aegis or another: a CommonJS policy module that
- * `require('aegis')`s throws the CommonJS build's class, which `instanceof` does not recognise.
- */
-function isConfigError(error: unknown): error is AegisConfigError {
-  return error instanceof AegisConfigError || (error instanceof Error && error.name === 'AegisConfigError' && Array.isArray((error as { problems?: unknown }).problems));
 }
 
 /** One AEGIS-E000 finding per problem of the configuration error. */
