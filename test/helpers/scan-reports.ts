@@ -6,8 +6,8 @@
  * fixtures cannot drift from the real thing unnoticed.
  *
  * - {@link SCANNED_RESULT}: `https://shop.example.com/`, every category scanned, TLS with versions,
- *   ciphers and certificate, findings in six categories, two caps, drift against `--expect`, one
- *   probe error.
+ *   ciphers and certificate, findings in six categories, two caps, HSTS preload eligibility, drift
+ *   against `--expect`, one probe error.
  * - {@link HTTP_ONLY_RESULT}: `http://intranet.example.test/`, no TLS at all (tls not scanned, no
  *   `tls` block), caps that lower the grade from A to C.
  * - {@link UNREACHABLE_RESULT}: `https://gone.example.org/`, nothing could be fetched.
@@ -149,6 +149,10 @@ export const SCANNED_RESULT: ScanResult = {
     { url: 'http://shop.example.com/', status: 301, location: 'https://shop.example.com/' },
     { url: 'https://shop.example.com/', status: 200, hsts: ['max-age=15552000; includeSubDomains'] },
   ],
+  hstsPreload: {
+    eligible: false,
+    reasons: ['https://shop.example.com/ sends max-age=15552000 (needs >= 31536000)', 'https://shop.example.com/ sends no preload directive'],
+  },
   page: {
     url: 'https://shop.example.com/',
     status: 200,
@@ -228,21 +232,21 @@ export const SCANNED_RESULT: ScanResult = {
       header: 'x-content-type-options',
       kind: 'missing',
       expected: 'nosniff',
-      detail: 'not served',
+      detail: 'served lacks the header',
     },
     {
       header: 'server',
       kind: 'unexpected',
       served: 'nginx/1.18.0',
-      detail: 'the policy sends no Server header',
+      detail: 'the policy does not send the header',
     },
   ],
-  errors: ['exposures: /server-status timed out after 5000 ms'],
+  errors: ['GET /server-status: timed out after 10000 ms'],
 };
 
 /**
- * A site reachable only over cleartext HTTP: the https:// probes are refused, so `tls` is not
- * scanned and there is no `tls` block. Score 91 (A), capped at C by a session cookie set over HTTP
+ * A site scanned at its http:// URL that answers there without redirecting: the page is never
+ * fetched over https://, so `tls` is not scanned and there is no `tls` block. Score 91 (A), capped at C by a session cookie set over HTTP
  * and at B by the missing redirect.
  */
 export const HTTP_ONLY_RESULT: ScanResult = {
@@ -294,6 +298,7 @@ export const HTTP_ONLY_RESULT: ScanResult = {
     },
   ],
   redirects: [{ url: 'http://intranet.example.test/', status: 200 }],
+  hstsPreload: { eligible: false, reasons: ['http://intranet.example.test/ answered 200 instead of redirecting to https://intranet.example.test/'] },
   page: {
     url: 'http://intranet.example.test/',
     status: 200,
@@ -304,7 +309,7 @@ export const HTTP_ONLY_RESULT: ScanResult = {
       ['set-cookie', 'JSESSIONID=[value hidden]; Path=/; HttpOnly'],
     ],
   },
-  errors: ['tls: connect ECONNREFUSED 192.0.2.10:443', 'https://intranet.example.test/: connect ECONNREFUSED 192.0.2.10:443'],
+  errors: ['CORS preflight: socket hang up', 'GET /.well-known/security.txt: timed out after 10000 ms'],
 };
 
 /** A target that could not be fetched at all: no grade, no findings. */
@@ -316,10 +321,8 @@ export const UNREACHABLE_RESULT: ScanResult = {
   durationMs: 38,
   categoriesScanned: [],
   findings: [],
-  redirects: [
-    { url: 'http://gone.example.org/', error: 'getaddrinfo ENOTFOUND gone.example.org' },
-  ],
-  errors: ['https://gone.example.org/: getaddrinfo ENOTFOUND gone.example.org'],
+  redirects: [],
+  errors: ['getaddrinfo ENOTFOUND gone.example.org'],
 };
 
 /** `aegis scan` of the three targets above, in that order. */
