@@ -11,11 +11,11 @@ import { CHECKS } from '../src/checks/catalogue.js';
 import { CERT_HELP } from '../src/cli/commands/cert.js';
 import { CHECK_HELP } from '../src/cli/commands/check.js';
 import { SECRET_HELP } from '../src/cli/commands/secret.js';
-import type { CommandIo } from '../src/cli/io.js';
 import { main, MAIN_HELP } from '../src/cli/main.js';
 import { POLICY_MODULE_NAMES } from '../src/cli/policy-module.js';
 import { generateSecret } from '../src/config/generate-secret.js';
 import { createSelfSignedCertificate } from '../src/tls/self-signed.js';
+import { recordingIo } from './helpers/command-io.js';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -111,19 +111,6 @@ function caIssuedCertificate(dir: string, dnsName: string): { cert: string; key:
   writeFileSync(at('extensions.cnf'), `subjectAltName=DNS:${dnsName}\nextendedKeyUsage=serverAuth\n`);
   openssl('x509', '-req', '-in', at('request.csr'), '-CA', at('ca-cert.pem'), '-CAkey', at('ca-key.pem'), '-set_serial', '1001', '-days', '90', '-extfile', at('extensions.cnf'), '-out', at('cert.pem'));
   return { cert: at('cert.pem'), key: at('key.pem') };
-}
-
-/** An in-process CommandIo that records what is written. */
-function recordingIo(env: NodeJS.ProcessEnv, cwd: string, isTTY: boolean): { io: CommandIo; stdout: () => string; stderr: () => string } {
-  let stdout = '';
-  let stderr = '';
-  const io: CommandIo = {
-    stdout: { isTTY, write: (text: string) => (stdout += text) },
-    stderr: { isTTY, write: (text: string) => (stderr += text) },
-    env,
-    cwd,
-  };
-  return { io, stdout: () => stdout, stderr: () => stderr };
 }
 
 /** What a usage error prints on stderr: the message, then the pointer to the command's help. */

@@ -7,6 +7,8 @@ export interface CommandIo {
   readonly stderr: { write(text: string): unknown; isTTY?: boolean };
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
+  /** The package version (for reports that name the tool); `main` fills it in. */
+  readonly version?: string;
 }
 
 /** A usage mistake: exit code 2, with the command's help pointer. */
@@ -41,4 +43,10 @@ export function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+}
+
+/** An option's value, when it is one of `allowed`; otherwise a usage error naming them. */
+export function oneOf<T extends string>(allowed: readonly T[], value: string, option: string): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`${option} must be one of ${allowed.join(', ')}, not "${value}".`);
 }

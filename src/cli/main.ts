@@ -1,5 +1,6 @@
 import { runCert } from './commands/cert.js';
 import { runCheck } from './commands/check.js';
+import { runScan } from './commands/scan.js';
 import { runSecret } from './commands/secret.js';
 import { messageOf, processIo, UsageError, type CommandIo } from './io.js';
 
@@ -8,6 +9,7 @@ export const MAIN_HELP = `Usage: aegis <command> [options]
 
 Commands:
   check    check a deployment's policy, secrets and certificate before it goes live
+  scan     audit a live site from outside: TLS, redirects, headers, CSP, cookies, CORS, exposures
   secret   print a new random secret
   cert     make the development certificate (--dev)
 
@@ -20,7 +22,7 @@ Exit codes: 0 success, 1 findings or failure, 2 usage error.
 
 type Command = (args: string[], io: CommandIo) => Promise<number>;
 
-const COMMANDS: Readonly<Record<string, Command>> = { check: runCheck, secret: runSecret, cert: runCert };
+const COMMANDS: Readonly<Record<string, Command>> = { check: runCheck, scan: runScan, secret: runSecret, cert: runCert };
 
 const commandNamed = (name: string | undefined): Command | undefined => (name !== undefined && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined);
 
@@ -42,7 +44,7 @@ function dispatch(argv: readonly string[], io: CommandIo, version: string): Prom
   if (command === 'help') return helpFor(rest, io);
   const run = commandNamed(command);
   if (!run) throw new UsageError(`unknown command "${command}".`);
-  return run(rest, io);
+  return run(rest, { ...io, version });
 }
 
 /** `aegis help <command>`: that command's --help. */

@@ -7,7 +7,8 @@
 import type { ScanFinding } from './finding.js';
 import type { ScanCategory } from './grade/categories.js';
 import type { Grade } from './grade/letters.js';
-import type { AppliedCap, CategoryGrade } from './grade/score.js';
+import type { AppliedCap } from './grade/caps.js';
+import type { CategoryGrade } from './grade/score.js';
 import type { ReceivedHeader } from './headers/header-list.js';
 import type { TlsVersionName } from './tls/versions.js';
 import type { RedirectHop } from './transport/redirect-chain.js';

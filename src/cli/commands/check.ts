@@ -5,7 +5,7 @@ import { atLeast, formatFinding, summarise } from '../../checks/report.js';
 import type { AegisConfigError } from '../../core/config-error.js';
 import type { AegisPolicy } from '../../core/policy.js';
 import { PROFILES, type Profile } from '../../core/profile.js';
-import { colours, CommandFailure, parseOptions, UsageError, type CommandIo } from '../io.js';
+import { colours, CommandFailure, oneOf, parseOptions, type CommandIo } from '../io.js';
 import { describeLoadError, importPolicyModule, isAegisConfigError, locatePolicyModule, policyFromModule, type PolicyExports } from '../policy-module.js';
 import { configProblemsFromModule } from '../secret-check.js';
 import { tlsFactsOf } from '../tls-facts.js';
@@ -66,12 +66,6 @@ export async function runCheck(args: string[], io: CommandIo): Promise<number> {
   if (values.json) io.stdout.write(`${JSON.stringify({ env: profile, policy: file, findings, summary: counts(findings) }, null, 2)}\n`);
   else printText(io, file, profile, findings);
   return failing(findings, failOn).length > 0 ? 1 : 0;
-}
-
-/** An option's value, when it is one of `allowed`; otherwise a usage error naming them. */
-function oneOf<T extends string>(allowed: readonly T[], value: string, option: string): T {
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new UsageError(`${option} must be one of ${allowed.join(', ')}, not "${value}".`);
 }
 
 function failing(findings: readonly Finding[], failOn: FailOn): Finding[] {

@@ -34,9 +34,10 @@ export interface ScanOptions {
   readonly maxRedirects?: number;
   /**
    * Compares the page's headers with what a policy would send (`aegis scan --expect`): given the
-   * served headers, returns every difference. The result's `drift` is set only when this is given.
+   * served headers and the page's URL, returns every difference (see `policyDrift`). The result's
+   * `drift` is set only when this is given.
    */
-  readonly drift?: (served: readonly ReceivedHeader[], https: boolean) => DriftEntry[];
+  readonly drift?: (served: readonly ReceivedHeader[], page: URL) => DriftEntry[];
   /** Called after each step of each target. */
   readonly onProgress?: (progress: ScanProgress) => void;
   /** The time certificates and cookies are judged against. Default: now. */

@@ -122,7 +122,7 @@ export async function scan(target: string, options: ScanOptions = {}): Promise<S
     ...(chain.length === 0 ? {} : { hstsPreload: preloadEligibility(chain) }),
     ...(page === undefined ? {} : { page: page.report }),
     ...(tls === undefined ? {} : { tls }),
-    ...(resolved.drift === undefined || page === undefined ? {} : { drift: resolved.drift(fetched.response.headers, https) }),
+    ...(resolved.drift === undefined || page === undefined ? {} : { drift: resolved.drift(fetched.response.headers, fetched.url) }),
     errors,
   };
 }
