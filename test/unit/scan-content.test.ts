@@ -92,6 +92,20 @@ describe('mixed content', () => {
     expect(ids('<script src="http://localhost:5173/@vite/client" integrity="sha256-x" crossorigin></script><img src="http://127.0.0.1/a.png">')).toEqual([]);
   });
 
+  it('reports none under upgrade-insecure-requests (header or meta): the browser fetches them over https:', () => {
+    const page = '<script src="http://cdn.example/a.js" integrity="sha384-x" crossorigin></script><img src="http://cdn.example/i.png">';
+    const upgrading = contentCspFactsFromHeader("default-src 'self'; upgrade-insecure-requests");
+    expect(upgrading.upgradesInsecureRequests).toBe(true);
+    expect(ids(page, HTTPS, upgrading)).toEqual([]);
+    expect(ids(`<meta http-equiv="Content-Security-Policy" content="upgrade-insecure-requests">${page}`)).toEqual([]);
+    // Upgraded, the cross-origin script still needs integrity.
+    expect(ids('<script src="http://cdn.example/b.js"></script>', HTTPS, upgrading)).toEqual([['AEGIS-SCAN-CONTENT-003', '<script src="http://cdn.example/b.js">']]);
+    expect(ids(page)).toEqual([
+      ['AEGIS-SCAN-CONTENT-001', '<script src="http://cdn.example/a.js">'],
+      ['AEGIS-SCAN-CONTENT-002', '<img src="http://cdn.example/i.png">'],
+    ]);
+  });
+
   it('skips non-script types and ignores URLs that do not parse', () => {
     expect(ids('<script type="text/template" src="http://t.example/x"></script><img src="http://[bad">')).toEqual([]);
   });

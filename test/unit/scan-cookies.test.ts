@@ -55,8 +55,8 @@ describe('Secure, HttpOnly, SameSite', () => {
       ['AEGIS-SCAN-COOKIE-015', 'info', 'sid=[value hidden]', 0],
     ]);
     expect(findings.map((f) => f.fix)).toEqual([
-      'add Secure, so the session cookie is never sent over plain HTTP (Aegis: cookies.secure, the default).',
-      'add HttpOnly, so an injected script cannot read the session cookie (Aegis: cookies.httpOnly, the default).',
+      'add Secure, so the session cookie is never sent over plain HTTP.',
+      'add HttpOnly, so an injected script cannot read the session cookie.',
       'set SameSite=Lax (or Strict) explicitly; only Chromium-based browsers default to Lax.',
     ]);
   });

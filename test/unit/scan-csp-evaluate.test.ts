@@ -64,15 +64,23 @@ describe('policies as a whole', () => {
     ]);
   });
 
-  it('evaluates each of several policies on its own, and says there are several', () => {
+  it('judges several policies together: what one lacks another may cover, and one cannot loosen another', () => {
+    // Policy 1 alone would give 011, 023, 024, 025, 026; policy 0 covers all of them (a script
+    // must pass both, and policy 0 has no 'unsafe-inline').
     const findings = evaluateCsp(`${BASE}; script-src 'self', script-src 'unsafe-inline'`);
+    expect(findings.map((f) => [f.id, f.evidence, f.policy])).toEqual([['AEGIS-SCAN-CSP-009', '2 policies', undefined]]);
+  });
+
+  it('reports a gap of several policies once, without a policy index, and a weakness they all share', () => {
+    const findings = evaluateCsp("script-src 'self' 'unsafe-eval', img-src 'self'; script-src 'unsafe-eval' 'self'");
     expect(findings.map((f) => [f.id, f.evidence, f.policy])).toEqual([
       ['AEGIS-SCAN-CSP-009', '2 policies', undefined],
-      ['AEGIS-SCAN-CSP-011', "script-src 'unsafe-inline'", 1],
-      ['AEGIS-SCAN-CSP-023', 'no object-src, no default-src', 1],
-      ['AEGIS-SCAN-CSP-024', 'no base-uri', 1],
-      ['AEGIS-SCAN-CSP-025', 'no frame-ancestors', 1],
-      ['AEGIS-SCAN-CSP-026', 'no require-trusted-types-for', 1],
+      ['AEGIS-SCAN-CSP-013', "script-src 'unsafe-eval'", 0],
+      ['AEGIS-SCAN-CSP-023', 'no object-src, no default-src', undefined],
+      ['AEGIS-SCAN-CSP-024', 'no base-uri', undefined],
+      ['AEGIS-SCAN-CSP-025', 'no frame-ancestors', undefined],
+      ['AEGIS-SCAN-CSP-026', 'no require-trusted-types-for', undefined],
+      ['AEGIS-SCAN-CSP-013', "script-src 'unsafe-eval'", 1],
     ]);
   });
 

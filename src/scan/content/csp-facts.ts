@@ -4,6 +4,11 @@ import { parseCsp, type ParsedCspPolicy } from '../csp/index.js';
 export interface ContentCspFacts {
   /** Whether inline event-handler attributes (`onclick="…"`) would run. */
   readonly allowsInlineHandlers: boolean;
+  /**
+   * Whether a policy has `upgrade-insecure-requests`: the browser then fetches the page's `http:`
+   * subresources over `https:`, so they are not mixed content. Default false.
+   */
+  readonly upgradesInsecureRequests?: boolean;
 }
 
 const NONCE_OR_HASH = /^'(?:nonce-|sha(?:256|384|512)-)/i;
@@ -22,7 +27,7 @@ const NONCE_OR_HASH = /^'(?:nonce-|sha(?:256|384|512)-)/i;
  * @example contentCspFacts(parseCsp("script-src 'self'")).allowsInlineHandlers // false
  */
 export function contentCspFacts(policies: readonly ParsedCspPolicy[]): ContentCspFacts {
-  return { allowsInlineHandlers: policies.every(policyAllowsInlineHandlers) };
+  return { allowsInlineHandlers: policies.every(policyAllowsInlineHandlers), upgradesInsecureRequests: policies.some((policy) => policy.directives.has('upgrade-insecure-requests')) };
 }
 
 /** `contentCspFacts` of a header value (or values joined with `,`); `undefined` gives the no-policy facts. */

@@ -30,7 +30,10 @@ const EVIDENCE_CHARS = 120;
  * - **Mixed content** on an https page: `http:` scripts, stylesheets, iframes, objects and embeds
  *   are active (`001`, high: an attacker on the path runs code in the page; browsers block them);
  *   images and media are passive (`002`, low: browsers upgrade or block them). `http://localhost`
- *   and loopback addresses are potentially trustworthy, so they are not mixed content.
+ *   and loopback addresses are potentially trustworthy, so they are not mixed content. Neither is
+ *   reported when a policy (header or meta) has `upgrade-insecure-requests`: the browser then
+ *   fetches them over https: (a server that does not answer there shows up as a broken page, not
+ *   as a security hole).
  * - **Subresource Integrity** on cross-origin scripts and stylesheets: missing (`003`), only
  *   unsupported algorithms such as sha1 or md5, which browsers ignore as if absent (`004`), or
  *   present without `crossorigin`, so the check fails and the resource is not loaded (`005`, info).
@@ -52,22 +55,25 @@ export function evaluateContent(html: string, context: ContentContext): ContentF
   const content = extractContent(html, page);
   const findings: ContentFinding[] = [];
   const https = page.protocol === 'https:';
+  const metaPolicies = content.metaCsp.flatMap((meta) => parseCsp(meta, 'meta'));
+  const upgraded = context.csp?.upgradesInsecureRequests === true || contentCspFacts(metaPolicies).upgradesInsecureRequests === true;
+  const mixed = (url: URL | undefined): boolean => https && !upgraded && isCleartext(url);
 
   const active = [...content.scripts, ...content.stylesheets, ...content.frames];
   for (const ref of active) {
-    if (https && isCleartext(ref.url)) {
+    if (mixed(ref.url)) {
       findings.push(finding(CONTENT_FINDINGS.activeMixedContent, describe(ref), 'load it over https: (browsers block it on this page), or serve it from this origin.'));
     }
   }
   for (const ref of content.media) {
-    if (https && isCleartext(ref.url)) {
+    if (mixed(ref.url)) {
       findings.push(finding(CONTENT_FINDINGS.passiveMixedContent, describe(ref), 'load it over https:; browsers upgrade or block it, and it shows the page as not fully secure.'));
     }
   }
   for (const ref of [...content.scripts, ...content.stylesheets]) {
-    if (!(https && isCleartext(ref.url))) findings.push(...integrityFindings(ref, page));
+    if (!mixed(ref.url)) findings.push(...integrityFindings(ref, page));
   }
-  findings.push(...handlerFindings(content.handlers, context.csp, content.metaCsp));
+  findings.push(...handlerFindings(content.handlers, context.csp, metaPolicies));
   for (const ref of content.forms) {
     const url = ref.url;
     if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) continue;
@@ -106,9 +112,9 @@ function integrityFindings(ref: SubresourceRef, page: URL): ContentFinding[] {
   return [];
 }
 
-function handlerFindings(handlers: readonly { tag: string; attribute: string; value: string }[], headerCsp: ContentCspFacts | undefined, metaCsp: readonly string[]): ContentFinding[] {
+function handlerFindings(handlers: readonly { tag: string; attribute: string; value: string }[], headerCsp: ContentCspFacts | undefined, metaPolicies: ReturnType<typeof parseCsp>): ContentFinding[] {
   if (handlers.length === 0) return [];
-  const metaFacts = contentCspFacts(metaCsp.flatMap((content) => parseCsp(content, 'meta')));
+  const metaFacts = contentCspFacts(metaPolicies);
   const allowed = (headerCsp?.allowsInlineHandlers ?? true) && metaFacts.allowsInlineHandlers;
   const shown = handlers.slice(0, EVIDENCE_HANDLERS).map((h) => `<${h.tag} ${h.attribute}="${clip(h.value)}">`);
   const more = handlers.length > EVIDENCE_HANDLERS ? ` and ${handlers.length - EVIDENCE_HANDLERS} more` : '';

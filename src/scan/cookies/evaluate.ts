@@ -92,13 +92,13 @@ export function evaluateCookie(cookie: ParsedSetCookie, header: number, context:
 
   if (!cookie.secure && !rejectedForSecure) {
     if (context.https) {
-      if (session) add(COOKIE_FINDINGS.missingSecureSession, 'add Secure, so the session cookie is never sent over plain HTTP (Aegis: cookies.secure, the default).');
+      if (session) add(COOKIE_FINDINGS.missingSecureSession, 'add Secure, so the session cookie is never sent over plain HTTP.');
       else add(COOKIE_FINDINGS.missingSecure, 'add Secure, so the cookie is never sent over plain HTTP.');
     } else if (session && !secureContext) {
       add(COOKIE_FINDINGS.cleartextSession, 'serve the site over HTTPS only and mark the session cookie Secure.');
     }
   }
-  if (session && !cookie.httpOnly) add(COOKIE_FINDINGS.missingHttpOnly, 'add HttpOnly, so an injected script cannot read the session cookie (Aegis: cookies.httpOnly, the default).');
+  if (session && !cookie.httpOnly) add(COOKIE_FINDINGS.missingHttpOnly, 'add HttpOnly, so an injected script cannot read the session cookie.');
   if (cookie.sameSite === undefined) add(COOKIE_FINDINGS.missingSameSite, 'set SameSite=Lax (or Strict) explicitly; only Chromium-based browsers default to Lax.');
   else if (cookie.sameSite === 'invalid') add(COOKIE_FINDINGS.invalidSameSite, 'use SameSite=Strict, Lax or None; browsers ignore any other value.');
 

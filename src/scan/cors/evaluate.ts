@@ -11,7 +11,7 @@ export interface CorsProbeResult {
   readonly headers: readonly ReceivedHeader[];
 }
 
-const FIX_ALLOWLIST = 'allow a fixed list of trusted origins (Aegis `cors.origins`); never copy the Origin header back.';
+const FIX_ALLOWLIST = 'allow a fixed list of trusted origins; never copy the Origin header back.';
 
 /**
  * Evaluates the answers to the CORS probes (`CORS_PROBES`) and returns each finding once (the first
@@ -56,13 +56,13 @@ export function evaluateCors(results: readonly CorsProbeResult[]): ScanFinding[]
     const reflected = allowOrigin === probe.origin;
 
     if (reflected && probe.origin === 'null') {
-      if (credentials) add(CORS_FINDINGS.nullWithCredentials, evidence, 'never allow `null` as an origin; list trusted origins only (Aegis `cors.origins`).');
-      else add(CORS_FINDINGS.nullAllowed, evidence, 'never allow `null` as an origin; list trusted origins only (Aegis `cors.origins`).');
+      if (credentials) add(CORS_FINDINGS.nullWithCredentials, evidence, 'never allow `null` as an origin; list trusted origins only.');
+      else add(CORS_FINDINGS.nullAllowed, evidence, 'never allow `null` as an origin; list trusted origins only.');
     } else if (reflected) {
       if (credentials) add(CORS_FINDINGS.reflectedWithCredentials, evidence, FIX_ALLOWLIST);
       else add(CORS_FINDINGS.reflected, evidence, FIX_ALLOWLIST);
     } else if (allowOrigin === '*' && credentials) {
-      add(CORS_FINDINGS.wildcardWithCredentials, evidence, 'use `*` only for public, credential-free resources; for signed-in requests list trusted origins (Aegis `cors.origins`).');
+      add(CORS_FINDINGS.wildcardWithCredentials, evidence, 'use `*` only for public, credential-free resources; for signed-in requests list trusted origins.');
     }
 
     if (reflected && !varyCoversOrigin(result.headers)) {

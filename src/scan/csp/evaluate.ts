@@ -1,6 +1,7 @@
 import { SOURCE_DIRECTIVES } from '../../headers/csp-directives.js';
 import { matchBypassHosts, parseHostSource } from './bypass-hosts.js';
 import { finding } from '../finding.js';
+import { withoutCoveredGaps } from './coverage.js';
 import { CSP_FINDINGS, aegisOption, type CspFinding } from './findings.js';
 import { parseCsp, type CspDelivery, type ParsedCspPolicy } from './parse.js';
 
@@ -33,7 +34,8 @@ const NONCE = /^'nonce-(.*)'$/i;
  * browser would enforce it, and returns every finding: the parser's syntax findings first, then
  * the evaluation, per policy. A header with several policies is evaluated one policy at a time
  * (findings carry `policy`, the index); the effective policy is their intersection, which this
- * does not compute.
+ * does not compute; but a directive missing from one policy and present in another is not reported
+ * (the other policy covers it), and a directive missing from all is reported once.
  * @see https://www.w3.org/TR/CSP3/
  * @see https://csp-evaluator.withgoogle.com/
  * @example evaluateCsp("script-src 'self' 'unsafe-inline'").map((f) => f.id)
@@ -53,7 +55,7 @@ export function evaluateCsp(input: string | readonly ParsedCspPolicy[], context:
     const own = [...policy.findings, ...evaluatePolicy(policy.directives, delivery, context.xFrameOptions)];
     findings.push(...(several ? own.map((finding) => ({ ...finding, policy: index })) : own));
   });
-  return findings;
+  return several ? withoutCoveredGaps(findings, policies.map((policy) => ({ policy, delivery }))) : findings;
 }
 
 function evaluatePolicy(directives: ReadonlyMap<string, readonly string[]>, delivery: CspDelivery, xFrameOptions: string | undefined): CspFinding[] {

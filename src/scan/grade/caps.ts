@@ -45,7 +45,7 @@ export const FINDING_CAPS: readonly GradeCap[] = [
   { rule: 'session-cookie-not-secure', ids: ['AEGIS-SCAN-COOKIE-010'], grade: 'B', reason: 'a session cookie without Secure can leak over HTTP' },
   {
     rule: 'csp-does-not-restrict-scripts',
-    ids: ['AEGIS-SCAN-CSP-010', 'AEGIS-SCAN-CSP-011', 'AEGIS-SCAN-CSP-014', 'AEGIS-SCAN-CSP-015', 'AEGIS-SCAN-CSP-027'],
+    ids: ['AEGIS-SCAN-CSP-010', 'AEGIS-SCAN-CSP-011', 'AEGIS-SCAN-CSP-014', 'AEGIS-SCAN-CSP-015', 'AEGIS-SCAN-CSP-027', 'AEGIS-SCAN-CSP-030'],
     grade: 'A-',
     reason: 'the Content-Security-Policy does not stop injected scripts',
   },

@@ -10,7 +10,8 @@ import { describeCookie, parseSetCookie } from '../cookies/parse-set-cookie.js';
 import { evaluateCookies } from '../cookies/evaluate.js';
 import { evaluateCsp } from '../csp/evaluate.js';
 import { CSP_FINDINGS } from '../csp/findings.js';
-import { parseCsp } from '../csp/parse.js';
+import { withoutCoveredGaps } from '../csp/coverage.js';
+import { parseCsp, type ParsedCspPolicy } from '../csp/parse.js';
 import { evaluateExposure } from '../exposures/evaluate.js';
 import { looksLikeHtml } from '../exposures/response.js';
 import { fetchOnce, type FetchedBytes, type FetchError } from '../fetch/fetch-once.js';
@@ -88,12 +89,20 @@ export function judgePage(page: FetchedPage, now: Date | undefined): PageJudgeme
   return { findings, report, ...(content === undefined ? {} : { content }) };
 }
 
-function cspFindings(headers: readonly ReceivedHeader[], enforced: ReturnType<typeof parseCsp>, meta: readonly string[]): ScanFinding[] {
+/**
+ * The CSP findings of the page: every enforced policy (header and `<meta>`) judged, with the
+ * directives one policy lacks and another has not reported (`withoutCoveredGaps`); the
+ * report-only policy only when nothing is enforced; CSP-030 when there is no policy at all.
+ */
+function cspFindings(headers: readonly ReceivedHeader[], enforced: readonly ParsedCspPolicy[], meta: readonly string[]): ScanFinding[] {
   const xFrameOptions = valuesOf(headers, 'X-Frame-Options')[0];
   const context = xFrameOptions === undefined ? {} : { xFrameOptions };
-  const metaFindings = meta.flatMap((content) => evaluateCsp(content, { delivery: 'meta' }));
-  if (enforced.length > 0) return [...evaluateCsp(enforced, context), ...metaFindings];
-  if (meta.length > 0) return metaFindings;
+  const metaPolicies = meta.flatMap((content) => parseCsp(content, 'meta'));
+  const all = [...enforced.map((policy) => ({ policy, delivery: 'header' as const })), ...metaPolicies.map((policy) => ({ policy, delivery: 'meta' as const }))];
+  if (all.length > 0) {
+    const findings = [...(enforced.length > 0 ? evaluateCsp(enforced, context) : []), ...(metaPolicies.length > 0 ? evaluateCsp(metaPolicies, { delivery: 'meta' }) : [])];
+    return all.length > 1 ? withoutCoveredGaps(findings, all) : findings;
+  }
   const reportOnly = valuesOf(headers, 'Content-Security-Policy-Report-Only');
   if (reportOnly.length > 0) return evaluateCsp(reportOnly.join(', '), { ...context, reportOnly: true });
   return [

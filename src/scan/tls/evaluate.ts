@@ -19,7 +19,7 @@ export interface TlsFacts {
 }
 
 const DAY_MS = 86_400_000;
-const SERVER_CONFIG = 'the TLS server configuration (Aegis options: tls.minVersion / tls.ciphers)';
+const SERVER_CONFIG = "the server's TLS configuration (Aegis serve() accepts TLS 1.2 and 1.3 only)";
 
 const isInsecure = (suite: CipherSuite): boolean => suite.cipher === 'NULL' || suite.export || suite.authentication === 'anon';
 const isBroken = (suite: CipherSuite): boolean => /^(RC4|3DES|DES)/.test(suite.cipher);
