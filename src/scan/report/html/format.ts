@@ -6,6 +6,8 @@
 import type { ScanSeverity } from '../../finding.js';
 import type { ScanCategory } from '../../grade/categories.js';
 import type { Grade } from '../../grade/letters.js';
+import { SCAN_FINDINGS_DOC } from '../../finding-table.js';
+import { AEGIS_DOCS_URL } from '../json.js';
 import { html, type SafeHtml } from './escape.js';
 
 /**
@@ -14,10 +16,10 @@ import { html, type SafeHtml } from './escape.js';
  * file, a CI artifact); the link text stays the id, and its title shows the repository-relative
  * path (`docs/scan-findings.md#…`).
  */
-export const FINDINGS_DOC_URL = 'https://github.com/aegis/aegis/blob/main/docs/scan-findings.md';
+export const FINDINGS_DOC_URL = `${AEGIS_DOCS_URL}scan-findings.md`;
 
 /** The repository-relative name of {@link FINDINGS_DOC_URL}, shown in link titles. */
-export const FINDINGS_DOC_PATH = 'docs/scan-findings.md';
+export const FINDINGS_DOC_PATH = SCAN_FINDINGS_DOC;
 
 const GRADE_CLASSES: Readonly<Record<Grade, string>> = {
   'A+': 'g-ap',
