@@ -45,6 +45,8 @@ describe('aegis scan of the demo site (production profile)', () => {
     expect(result.grade?.overall).toEqual({ grade: 'A+', score: 100 });
     expect(result.grade?.caps).toEqual([]);
     expect(result.errors).toEqual([]);
+    // The demo sets no cookie: the cookie category is left out, never a silent 100.
+    expect(result.categoriesScanned).toEqual(['tls', 'transport', 'headers', 'csp', 'cors', 'content', 'exposures']);
   });
 
   it('lists exactly the expected information findings', () => {

@@ -60,6 +60,8 @@ export interface PageJudgement {
   readonly report: ReportedPage;
   /** The parsed HTML, when the page is HTML (for the source-map probe). */
   readonly content?: PageContent;
+  /** The page sets cookies (else the cookie category is not graded). */
+  readonly setsCookies: boolean;
 }
 
 /**
@@ -86,7 +88,7 @@ export function judgePage(page: FetchedPage, now: Date | undefined): PageJudgeme
     ...evaluateExposure(url.pathname, response),
   ];
   const report: ReportedPage = { url: url.href, status: response.status, headers: headers.map(hideCookieValue) };
-  return { findings, report, ...(content === undefined ? {} : { content }) };
+  return { findings, report, setsCookies: valuesOf(headers, 'Set-Cookie').length > 0, ...(content === undefined ? {} : { content }) };
 }
 
 /**

@@ -5,7 +5,7 @@
 
 import { followRedirects } from '../fetch/follow-redirects.js';
 import type { ScanFinding, ScanSeverity } from '../finding.js';
-import { categoryOf, SCAN_CATEGORIES } from '../grade/categories.js';
+import { categoryOf, SCAN_CATEGORIES, type ScanCategory } from '../grade/categories.js';
 import { gradeScan } from '../grade/score.js';
 import { pool } from '../pool.js';
 import { SCAN_SCHEMA_VERSION, type ReportedFinding, type ReportedTls, type ScanReport, type ScanResult } from '../result.js';
@@ -107,7 +107,7 @@ export async function scan(target: string, options: ScanOptions = {}): Promise<S
   const chain = redirects ?? [];
   const findings: ScanFinding[] = [...(page?.findings ?? []), ...transportFindings(chain, https), ...outcomes.flatMap((outcome) => outcome.findings)];
   errors.push(...outcomes.flatMap((outcome) => outcome.errors));
-  const categoriesScanned = SCAN_CATEGORIES.filter((category) => category !== 'tls' || (https && resolved.tls));
+  const categoriesScanned = scannedCategories(page, https && resolved.tls);
   const reported = reportFindings(findings);
   const grade = gradeScan(reported, { categoriesScanned });
   return {
@@ -139,6 +139,21 @@ export async function scanAll(targets: readonly string[], options: ScanAllOption
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`scan option concurrency must be a positive integer, not ${String(concurrency)}`);
   const results = await pool(targets.map((target) => () => scan(target, scanOptions)), concurrency);
   return { schemaVersion: SCAN_SCHEMA_VERSION, tool: { name: 'aegis', version: toolVersion }, results };
+}
+
+/**
+ * The categories the scan looked at (docs/scan-grading.md: the others are left out of the grade,
+ * never counted as a silent 100): TLS only over https:// with the sweep on; cookies only when the
+ * page sets some; content only when the page is HTML; none of the page's categories when its checks
+ * could not run.
+ */
+function scannedCategories(page: PageJudgement | undefined, tls: boolean): ScanCategory[] {
+  const skipped = new Set<ScanCategory>();
+  if (!tls) skipped.add('tls');
+  if (page === undefined) for (const category of ['headers', 'csp', 'cookies', 'content'] as const) skipped.add(category);
+  if (page?.setsCookies !== true) skipped.add('cookies');
+  if (page?.content === undefined) skipped.add('content');
+  return SCAN_CATEGORIES.filter((category) => !skipped.has(category));
 }
 
 /** `http://<host>:<port><path>` for an https:// target: where a visitor typing the name lands first. */
