@@ -6,11 +6,15 @@
  * result. Then the redirect-chain site: each bad http:// chain gives its TRANSPORT findings.
  */
 
+import { readFileSync, rmSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateCsp } from '../../src/scan/csp/evaluate.js';
 import { fetchOnce } from '../../src/scan/fetch/index.js';
 import { scan, type ScanCategory, type ScanResult } from '../../src/scan/index.js';
 import { formatScanHtml, formatScanJson, formatScanSarif, formatScanText } from '../../src/scan/report/index.js';
+import { rsaCertificateFiles } from '../helpers/certificates.js';
 import { CERTIFICATE_NAME, FIXTURE_SECRETS, startMisconfiguredSite, startRedirectChains, type MisconfiguredSite, type RedirectChains } from '../helpers/misconfigured-site.js';
 
 let site: MisconfiguredSite;
@@ -389,5 +393,24 @@ describe('scanner verdicts found wrong while building the fixture', () => {
     const policy = "script-src https://www.google.com/complete/search http://legacy.example.com; object-src 'none'; base-uri 'none', script-src 'self'";
     const reported = evaluateCsp(policy).map((finding) => finding.id);
     expect(reported.filter((id) => id === 'AEGIS-SCAN-CSP-016' || id === 'AEGIS-SCAN-CSP-017')).toEqual([]);
+  });
+
+  // BUG: a site that speaks only TLS 1.0/1.1 (the oldest TLS of all) comes out as "unreachable" with
+  // no finding and no grade: the page is fetched first with Node's default client (TLS 1.2 at
+  // least), that handshake fails ("tlsv1 alert protocol version"), and scan() returns before the
+  // TLS sweep, which would report TLS-002, TLS-003 and TLS-004, ever runs.
+  it.fails('reports TLS 1.0/1.1 accepted and TLS 1.2 missing on a server that speaks only TLS 1.0 and 1.1', async () => {
+    const files = rsaCertificateFiles();
+    const cert = readFileSync(files.cert);
+    const legacy = createHttpsServer({ cert, key: readFileSync(files.key), minVersion: 'TLSv1', maxVersion: 'TLSv1.1', ciphers: 'ECDHE-RSA-AES128-SHA:@SECLEVEL=0' }, (_req, res) => res.end('<!doctype html><title>legacy</title>'));
+    legacy.on('tlsClientError', () => undefined);
+    await new Promise<void>((resolve) => legacy.listen(0, '127.0.0.1', resolve));
+    try {
+      const scanned = await scan(`https://localhost:${(legacy.address() as AddressInfo).port}/`, { ca: cert, httpPort: false });
+      expect(scanned.findings.map((finding) => finding.id).filter((id) => /TLS-00[234]$/.test(id))).toEqual(ids('TLS-002', 'TLS-003', 'TLS-004'));
+    } finally {
+      legacy.close();
+      rmSync(files.dir, { recursive: true, force: true });
+    }
   });
 });
