@@ -383,13 +383,12 @@ describe('aegis scan of bad redirect chains from http://', () => {
 });
 
 describe('scanner verdicts found wrong while building the fixture', () => {
-  // BUG: several enforced policies (header + <meta>, or a header with two policies) are combined
-  // only for missing directives and 'unsafe-inline'/'unsafe-eval' (src/scan/csp/coverage.ts), not
-  // for script host allowlists. Here the second policy allows 'self' only, so no external script can
-  // load (a script must pass every policy), yet the first policy's hosts are still reported as a
-  // JSONP gadget host (CSP-017, high) and an http:// script source (CSP-016). The first draft of
-  // the fixture (a <meta> script-src 'self' 'unsafe-inline' under the header) hit it.
-  it.fails("does not report script hosts another enforced policy blocks (CSP-016, CSP-017)", () => {
+  // Regression: several enforced policies (header + <meta>, or a header with two policies) were
+  // combined only for missing directives and 'unsafe-inline'/'unsafe-eval', not for script host
+  // allowlists. Here the second policy allows 'self' only, so no external script can load (a script
+  // must pass every policy), yet the first policy's hosts were reported as a JSONP gadget host
+  // (CSP-017, high) and an http:// script source (CSP-016).
+  it('does not report script hosts another enforced policy blocks (CSP-016, CSP-017)', () => {
     const policy = "script-src https://www.google.com/complete/search http://legacy.example.com; object-src 'none'; base-uri 'none', script-src 'self'";
     const reported = evaluateCsp(policy).map((finding) => finding.id);
     expect(reported.filter((id) => id === 'AEGIS-SCAN-CSP-016' || id === 'AEGIS-SCAN-CSP-017')).toEqual([]);

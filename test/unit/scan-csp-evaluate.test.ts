@@ -71,6 +71,20 @@ describe('policies as a whole', () => {
     expect(findings.map((f) => [f.id, f.evidence, f.policy])).toEqual([['AEGIS-SCAN-CSP-009', '2 policies', undefined]]);
   });
 
+  it('drops host, scheme and gadget sources that another policy allows no host for', () => {
+    const findings = evaluateCsp("script-src https://www.google.com/complete/search http://legacy.example.com; object-src 'none'; base-uri 'none', script-src 'self'");
+    // No frame-ancestors and no Trusted Types in either policy: those gaps stay.
+    expect(findings.map((f) => f.id)).toEqual(['AEGIS-SCAN-CSP-009', 'AEGIS-SCAN-CSP-025', 'AEGIS-SCAN-CSP-026']);
+    // An allowlist in both policies stays: each lets the host through.
+    const both = evaluateCsp("script-src https: ; object-src 'none'; base-uri 'none'; frame-ancestors 'none', script-src https:");
+    expect(both.map((f) => [f.id, f.evidence, f.policy])).toEqual([
+      ['AEGIS-SCAN-CSP-009', '2 policies', undefined],
+      ['AEGIS-SCAN-CSP-015', 'script-src https:', 0],
+      ['AEGIS-SCAN-CSP-026', 'no require-trusted-types-for', undefined],
+      ['AEGIS-SCAN-CSP-015', 'script-src https:', 1],
+    ]);
+  });
+
   it('reports a gap of several policies once, without a policy index, and a weakness they all share', () => {
     const findings = evaluateCsp("script-src 'self' 'unsafe-eval', img-src 'self'; script-src 'unsafe-eval' 'self'");
     expect(findings.map((f) => [f.id, f.evidence, f.policy])).toEqual([
