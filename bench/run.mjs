@@ -26,6 +26,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { canCountInstructions, instructionsPerRequest } from './instructions.mjs';
+import { scanVsTestssl, writeScanResults } from './scan-vs-testssl.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = dirname(here);
@@ -70,6 +71,23 @@ const ALL_PAIRS = [
 // pairs; BENCH_ONLY=handshake: the handshake pair; a comma separates alternatives).
 const only = process.env.BENCH_ONLY?.split(',').filter(Boolean);
 const PAIRS = ALL_PAIRS.filter(({ subject, load }) => !only?.length || only.some((word) => `${subject} ${load}`.includes(word)));
+// BENCH_ONLY=scan: a full `aegis scan` of a local HTTPS site vs testssl.sh (scan-vs-testssl.mjs),
+// timed and checked verdict by verdict. A full run does it first; without testssl it is skipped.
+if (!only?.length || only.includes('scan')) {
+  const outcome = await scanVsTestssl({ work });
+  if (outcome.skipped) {
+    console.error(`bench: ${outcome.skipped}`);
+    if (PAIRS.length === 0) process.exit(2);
+  } else {
+    console.log(`${outcome.markdown}\n`);
+    writeScanResults(outcome);
+    if (!outcome.ok) {
+      console.error('bench: aegis and testssl disagree on a protocol or cipher verdict (see the tables above)');
+      process.exitCode = 1;
+    }
+  }
+  if (PAIRS.length === 0) process.exit();
+}
 const isTls = (config) => config.startsWith('https');
 
 function have(command) {
