@@ -50,6 +50,13 @@ describe('scanTls', () => {
     expect(scan.findings.find((f) => f.id === 'AEGIS-SCAN-TLS-009')?.evidence).toBe('TLS_RSA_WITH_AES_128_CBC_SHA, TLS_RSA_WITH_AES_256_GCM_SHA384');
   });
 
+  it('sees TLS 1.2 on a server that accepts only rare suites (ARIA, CCM), and lists them', async () => {
+    const port = await tlsServer({ ...rsa, maxVersion: 'TLSv1.2', ciphers: 'ECDHE-ARIA128-GCM-SHA256:AES128-CCM:@SECLEVEL=0' });
+    const scan = await scanTls(HOST, port, { servername: 'localhost', ca: rsa.cert, timeoutMs: 2000 });
+    expect(scan.versions['TLSv1.2'].accepted).toBe(true);
+    expect(scan.ciphers['TLSv1.2']?.ciphers.map((c) => c.name).sort()).toEqual(['TLS_ECDHE_RSA_WITH_ARIA_128_GCM_SHA256', 'TLS_RSA_WITH_AES_128_CCM']);
+  });
+
   it('reports a server that prefers a weak suite over a strong one it supports', async () => {
     const port = await tlsServer({ ...rsa, maxVersion: 'TLSv1.2', honorCipherOrder: true, ciphers: 'AES128-SHA:ECDHE-RSA-AES128-GCM-SHA256' });
     const scan = await scanTls(HOST, port, { servername: 'localhost', ca: rsa.cert, timeoutMs: 2000 });

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { CIPHER_SUITES, LEGACY_SUITES, TLS13_SUITES, cipherSuite, cipherSuiteName } from '../../src/scan/tls/index.js';
 
@@ -20,6 +21,24 @@ describe('cipher suite table', () => {
     expect(cipherSuite(0x0034)).toMatchObject({ keyExchange: 'DHE', authentication: 'anon' });
     expect(cipherSuite(0xc018)).toMatchObject({ keyExchange: 'ECDHE', authentication: 'anon' });
     expect(cipherSuite(0x00a2)).toMatchObject({ keyExchange: 'DHE', authentication: 'DSS', aead: true });
+    // CCM names carry no hash (RFC 6655: SHA-256 PRF); ARIA-GCM is AEAD; Camellia-CBC is not.
+    expect(cipherSuite(0xc0ac)).toMatchObject({ name: 'TLS_ECDHE_ECDSA_WITH_AES_128_CCM', cipher: 'AES_128_CCM', hash: 'SHA256', aead: true, forwardSecrecy: true });
+    expect(cipherSuite(0xc0a0)).toMatchObject({ name: 'TLS_RSA_WITH_AES_128_CCM_8', keyExchange: 'RSA', cipher: 'AES_128_CCM_8', hash: 'SHA256', aead: true, forwardSecrecy: false });
+    expect(cipherSuite(0xc060)).toMatchObject({ cipher: 'ARIA_128_GCM', hash: 'SHA256', aead: true });
+    expect(cipherSuite(0xc077)).toMatchObject({ cipher: 'CAMELLIA_256_CBC', hash: 'SHA384', aead: false });
+    expect(cipherSuite(0x1304)).toMatchObject({ cipher: 'AES_128_CCM', hash: 'SHA256', keyExchange: 'TLS13' });
+  });
+
+  it('knows every suite (but PSK and SRP ones) that OpenSSL can negotiate, so a version probe offers them all', () => {
+    const output = execFileSync('openssl', ['ciphers', '-stdname', '-V', 'ALL:COMPLEMENTOFALL:@SECLEVEL=0'], { encoding: 'utf8' });
+    const missing: string[] = [];
+    for (const match of output.matchAll(/0x([0-9A-F]{2}),0x([0-9A-F]{2}) - (\S+)/g)) {
+      const [, high = '', low = '', name = ''] = match;
+      if (/PSK|SRP/.test(name)) continue;
+      const known = cipherSuite(parseInt(high + low, 16));
+      if (known?.name !== name) missing.push(`0x${high}${low} ${name}`);
+    }
+    expect(missing).toEqual([]);
   });
 
   it('names unknown codes in hex and splits TLS 1.3 from older suites', () => {

@@ -1,9 +1,11 @@
 /**
  * Cipher suite codes and their IANA names, with the properties a scan grades on, derived from the
  * name (one rule for the whole table, so a row cannot contradict its name). Covers the TLS 1.3
- * suites, the modern ECDHE/DHE AEAD suites, the CBC suites, RSA key exchange and the legacy
- * families a scan must recognise when a server still accepts them (3DES, RC4, DES, NULL, EXPORT,
- * anonymous). Signalling values (TLS_EMPTY_RENEGOTIATION_INFO_SCSV, TLS_FALLBACK_SCSV) are not suites
+ * suites, the modern ECDHE/DHE AEAD suites (GCM, ChaCha20, CCM, ARIA), the CBC suites (AES,
+ * Camellia), RSA key exchange and the legacy families a scan must recognise when a server still
+ * accepts them (3DES, RC4, DES, NULL, EXPORT, anonymous): every non-PSK suite OpenSSL 3 can serve,
+ * and the legacy ones it no longer can. A version probe offers them all, so a server that accepts
+ * only a rare suite is still seen to speak that version. Signalling values (TLS_EMPTY_RENEGOTIATION_INFO_SCSV, TLS_FALLBACK_SCSV) are not suites
  * and are not listed.
  * @see https://www.iana.org/assignments/tls-parameters/tls-parameters.xhtml#tls-parameters-4
  * @see https://www.rfc-editor.org/rfc/rfc8446#appendix-B.4
@@ -53,6 +55,23 @@ const NAMES: ReadonlyArray<readonly [number, string]> = [
   [0x009f, 'TLS_DHE_RSA_WITH_AES_256_GCM_SHA384'],
   [0x00a2, 'TLS_DHE_DSS_WITH_AES_128_GCM_SHA256'],
   [0x00a3, 'TLS_DHE_DSS_WITH_AES_256_GCM_SHA384'],
+  // CCM and ARIA-GCM (RFC 6655, RFC 7251, RFC 6209): AEAD too, rarer; OpenSSL serves them when listed
+  [0xc0ac, 'TLS_ECDHE_ECDSA_WITH_AES_128_CCM'],
+  [0xc0ad, 'TLS_ECDHE_ECDSA_WITH_AES_256_CCM'],
+  [0xc0ae, 'TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8'],
+  [0xc0af, 'TLS_ECDHE_ECDSA_WITH_AES_256_CCM_8'],
+  [0xc09e, 'TLS_DHE_RSA_WITH_AES_128_CCM'],
+  [0xc09f, 'TLS_DHE_RSA_WITH_AES_256_CCM'],
+  [0xc0a2, 'TLS_DHE_RSA_WITH_AES_128_CCM_8'],
+  [0xc0a3, 'TLS_DHE_RSA_WITH_AES_256_CCM_8'],
+  [0xc05c, 'TLS_ECDHE_ECDSA_WITH_ARIA_128_GCM_SHA256'],
+  [0xc05d, 'TLS_ECDHE_ECDSA_WITH_ARIA_256_GCM_SHA384'],
+  [0xc060, 'TLS_ECDHE_RSA_WITH_ARIA_128_GCM_SHA256'],
+  [0xc061, 'TLS_ECDHE_RSA_WITH_ARIA_256_GCM_SHA384'],
+  [0xc052, 'TLS_DHE_RSA_WITH_ARIA_128_GCM_SHA256'],
+  [0xc053, 'TLS_DHE_RSA_WITH_ARIA_256_GCM_SHA384'],
+  [0xc056, 'TLS_DHE_DSS_WITH_ARIA_128_GCM_SHA256'],
+  [0xc057, 'TLS_DHE_DSS_WITH_ARIA_256_GCM_SHA384'],
   // ECDHE and DHE with CBC
   [0xc009, 'TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA'],
   [0xc00a, 'TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA'],
@@ -68,6 +87,21 @@ const NAMES: ReadonlyArray<readonly [number, string]> = [
   [0x006b, 'TLS_DHE_RSA_WITH_AES_256_CBC_SHA256'],
   [0x0032, 'TLS_DHE_DSS_WITH_AES_128_CBC_SHA'],
   [0x0038, 'TLS_DHE_DSS_WITH_AES_256_CBC_SHA'],
+  // Camellia and the remaining DHE-DSS CBC suites (RFC 5932, RFC 5246)
+  [0xc072, 'TLS_ECDHE_ECDSA_WITH_CAMELLIA_128_CBC_SHA256'],
+  [0xc073, 'TLS_ECDHE_ECDSA_WITH_CAMELLIA_256_CBC_SHA384'],
+  [0xc076, 'TLS_ECDHE_RSA_WITH_CAMELLIA_128_CBC_SHA256'],
+  [0xc077, 'TLS_ECDHE_RSA_WITH_CAMELLIA_256_CBC_SHA384'],
+  [0x00be, 'TLS_DHE_RSA_WITH_CAMELLIA_128_CBC_SHA256'],
+  [0x00c4, 'TLS_DHE_RSA_WITH_CAMELLIA_256_CBC_SHA256'],
+  [0x0045, 'TLS_DHE_RSA_WITH_CAMELLIA_128_CBC_SHA'],
+  [0x0088, 'TLS_DHE_RSA_WITH_CAMELLIA_256_CBC_SHA'],
+  [0x00bd, 'TLS_DHE_DSS_WITH_CAMELLIA_128_CBC_SHA256'],
+  [0x00c3, 'TLS_DHE_DSS_WITH_CAMELLIA_256_CBC_SHA256'],
+  [0x0044, 'TLS_DHE_DSS_WITH_CAMELLIA_128_CBC_SHA'],
+  [0x0087, 'TLS_DHE_DSS_WITH_CAMELLIA_256_CBC_SHA'],
+  [0x0040, 'TLS_DHE_DSS_WITH_AES_128_CBC_SHA256'],
+  [0x006a, 'TLS_DHE_DSS_WITH_AES_256_CBC_SHA256'],
   // RSA key exchange (no forward secrecy)
   [0x009c, 'TLS_RSA_WITH_AES_128_GCM_SHA256'],
   [0x009d, 'TLS_RSA_WITH_AES_256_GCM_SHA384'],
@@ -77,6 +111,15 @@ const NAMES: ReadonlyArray<readonly [number, string]> = [
   [0x003d, 'TLS_RSA_WITH_AES_256_CBC_SHA256'],
   [0x0041, 'TLS_RSA_WITH_CAMELLIA_128_CBC_SHA'],
   [0x0084, 'TLS_RSA_WITH_CAMELLIA_256_CBC_SHA'],
+  // RSA key exchange with CCM, ARIA and Camellia-SHA256
+  [0xc09c, 'TLS_RSA_WITH_AES_128_CCM'],
+  [0xc09d, 'TLS_RSA_WITH_AES_256_CCM'],
+  [0xc0a0, 'TLS_RSA_WITH_AES_128_CCM_8'],
+  [0xc0a1, 'TLS_RSA_WITH_AES_256_CCM_8'],
+  [0xc050, 'TLS_RSA_WITH_ARIA_128_GCM_SHA256'],
+  [0xc051, 'TLS_RSA_WITH_ARIA_256_GCM_SHA384'],
+  [0x00ba, 'TLS_RSA_WITH_CAMELLIA_128_CBC_SHA256'],
+  [0x00c0, 'TLS_RSA_WITH_CAMELLIA_256_CBC_SHA256'],
   // 3DES (Sweet32)
   [0x000a, 'TLS_RSA_WITH_3DES_EDE_CBC_SHA'],
   [0x0016, 'TLS_DHE_RSA_WITH_3DES_EDE_CBC_SHA'],
@@ -108,6 +151,14 @@ const NAMES: ReadonlyArray<readonly [number, string]> = [
   [0x00a6, 'TLS_DH_anon_WITH_AES_128_GCM_SHA256'],
   [0xc018, 'TLS_ECDH_anon_WITH_AES_128_CBC_SHA'],
   [0xc019, 'TLS_ECDH_anon_WITH_AES_256_CBC_SHA'],
+  [0x00a7, 'TLS_DH_anon_WITH_AES_256_GCM_SHA384'],
+  [0x006c, 'TLS_DH_anon_WITH_AES_128_CBC_SHA256'],
+  [0x006d, 'TLS_DH_anon_WITH_AES_256_CBC_SHA256'],
+  [0x0046, 'TLS_DH_anon_WITH_CAMELLIA_128_CBC_SHA'],
+  [0x0089, 'TLS_DH_anon_WITH_CAMELLIA_256_CBC_SHA'],
+  [0x00bf, 'TLS_DH_anon_WITH_CAMELLIA_128_CBC_SHA256'],
+  [0x00c5, 'TLS_DH_anon_WITH_CAMELLIA_256_CBC_SHA256'],
+  [0xc015, 'TLS_ECDH_anon_WITH_NULL_SHA'],
 ];
 
 const KEY_EXCHANGE: Readonly<Record<string, readonly [KeyExchange, Authentication, boolean]>> = {
@@ -128,7 +179,8 @@ function describe(code: number, name: string): CipherSuite {
   const kx = prefix === undefined ? (['TLS13', 'TLS13', false] as const) : KEY_EXCHANGE[prefix.slice('TLS_'.length)];
   if (kx === undefined || bulk === undefined) throw new Error(`cipher-suites: cannot read ${name}`);
   const parts = bulk.split('_');
-  const hash = parts.pop() ?? '';
+  // CCM suites name no hash (`AES_128_CCM`, `AES_128_CCM_8`): their PRF is SHA-256 (RFC 6655).
+  const hash = /_CCM(?:_8)?$/.test(bulk) ? 'SHA256' : (parts.pop() ?? '');
   const cipher = parts.join('_');
   const [keyExchange, authentication, exportGrade] = kx;
   return {
