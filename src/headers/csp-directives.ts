@@ -66,6 +66,8 @@ export const RETIRED_DIRECTIVES: Readonly<Record<string, string>> = {
   'navigate-to': 'remove it; it was never shipped by browsers.',
   referrer: 'remove it; use headers.referrerPolicy.',
   'disown-opener': 'remove it; use headers.crossOriginOpenerPolicy.',
+  'reflected-xss': 'remove it; browsers dropped it. A script-src with a nonce stops reflected scripts.',
+  'require-sri-for': 'remove it; it was never shipped by browsers. Add integrity attributes to cross-origin scripts instead.',
 };
 
 /** Reporting is configured through `reporting`, which also serves the endpoint. */

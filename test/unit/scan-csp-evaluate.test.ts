@@ -85,6 +85,27 @@ describe('policies as a whole', () => {
     ]);
   });
 
+  it("judges script-src-elem and script-src-attr for 'unsafe-inline', base-uri sources, scheme wildcards, bare http: and http:// report-uri", () => {
+    const strict = "script-src 'nonce-q2Vv7yVbS0mYnRk1JtKXcA' 'strict-dynamic'; object-src 'none'; frame-ancestors 'none'; require-trusted-types-for 'script'";
+    expect(found(`${strict}; base-uri 'none'; script-src-elem 'unsafe-inline'; script-src-attr 'unsafe-inline' 'sha256-abc='`)).toEqual([
+      ['AEGIS-SCAN-CSP-011', "script-src-elem 'unsafe-inline'"],
+      ['AEGIS-SCAN-CSP-012', "script-src-attr 'unsafe-inline'"],
+    ]);
+    expect(found(`${strict}; base-uri *`)).toEqual([['AEGIS-SCAN-CSP-014', 'base-uri *']]);
+    expect(found(`${strict}; base-uri https:`)).toEqual([['AEGIS-SCAN-CSP-015', 'base-uri https:']]);
+    expect(found("script-src https://*; object-src https://*:443; base-uri 'none'; frame-ancestors 'none'; require-trusted-types-for 'script'")).toEqual([
+      ['AEGIS-SCAN-CSP-014', 'script-src https://*'],
+      ['AEGIS-SCAN-CSP-014', 'object-src https://*:443'],
+    ]);
+    expect(found(`${strict}; base-uri 'none'; style-src http:; img-src http: https:; report-uri http://r.example/csp`)).toEqual([
+      ['AEGIS-SCAN-CSP-016', 'img-src http:'],
+      ['AEGIS-SCAN-CSP-016', 'style-src http:'],
+      ['AEGIS-SCAN-CSP-016', 'report-uri http://r.example/csp'],
+    ]);
+    // A bare http: in the script list is 015 (any http: host serves scripts), not also 016.
+    expect(found("script-src http:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; require-trusted-types-for 'script'")).toEqual([['AEGIS-SCAN-CSP-015', 'script-src http:']]);
+  });
+
   it('reports a gap of several policies once, without a policy index, and a weakness they all share', () => {
     const findings = evaluateCsp("script-src 'self' 'unsafe-eval', img-src 'self'; script-src 'unsafe-eval' 'self'");
     expect(findings.map((f) => [f.id, f.evidence, f.policy])).toEqual([

@@ -22,6 +22,8 @@ interface Seen {
 }
 
 const SCHEMES_THAT_BYPASS = new Set(['http:', 'https:', 'data:']);
+/** `*`, or a host wildcard with a scheme (`https://*`, `https://*:443`): any host matches. */
+const ANY_HOST = /^(?:\*|[a-z][a-z0-9+.-]*:\/\/\*(?::(?:\d+|\*))?\/?)$/i;
 const IGNORED_IN_META = ['frame-ancestors', 'report-uri', 'sandbox'];
 const BASE64_VALUE = /^[A-Za-z0-9+/_-]+={0,2}$/;
 /** 128 bits in base64, without padding. */
@@ -64,21 +66,30 @@ function evaluatePolicy(directives: ReadonlyMap<string, readonly string[]>, deli
   const strictDynamic = script !== undefined && lower(script.values).includes("'strict-dynamic'");
   if (script) findings.push(...scriptFindings(script));
   else findings.push(finding(CSP_FINDINGS.missingScriptSrc, 'no script-src, no default-src', `set ${aegisOption('script-src')} to a nonce with 'strict-dynamic' (the Aegis default).`));
+  for (const name of ['script-src-elem', 'script-src-attr']) {
+    const values = directives.get(name);
+    if (values) findings.push(...inlineFindings({ name, values }));
+  }
 
   const object = effective(directives, 'object-src');
   if (object) findings.push(...bypassableSources(object, 'object-src'));
   else findings.push(finding(CSP_FINDINGS.missingObjectSrc, 'no object-src, no default-src', `set ${aegisOption('object-src')} to ["'none'"].`));
 
-  for (const name of SOURCE_DIRECTIVES) {
+  // http:// hosts anywhere, and the bare http: scheme where 015 does not already report it.
+  const judgedAsScheme = new Set([script?.name, object?.name]);
+  for (const name of [...SOURCE_DIRECTIVES, 'report-uri']) {
     const values = directives.get(name);
     if (!values || (strictDynamic && name === script?.name)) continue;
     for (const value of values) {
-      if (/^http:\/\//i.test(value)) findings.push(finding(CSP_FINDINGS.cleartextSource, `${name} ${value}`, `use https:// for this source in ${aegisOption(name)}.`));
+      const bareHttp = value.toLowerCase() === 'http:' && !judgedAsScheme.has(name);
+      if (/^http:\/\//i.test(value) || bareHttp) findings.push(finding(CSP_FINDINGS.cleartextSource, `${name} ${value}`, `use https:// for this source in ${aegisOption(name)}.`));
     }
   }
   findings.push(...nonceFindings(directives));
 
-  if (!directives.has('base-uri')) {
+  const baseUri = directives.get('base-uri');
+  if (baseUri) findings.push(...bypassableSources({ name: 'base-uri', values: baseUri }, 'base-uri'));
+  else {
     findings.push(finding(CSP_FINDINGS.missingBaseUri, 'no base-uri', `set ${aegisOption('base-uri')} to ["'self'"] or ["'none'"], so an injected <base> cannot redirect relative scripts.`));
   }
   if (delivery === 'meta') {
@@ -111,13 +122,7 @@ function scriptFindings(script: Seen): CspFinding[] {
   const hasNonce = values.some((v) => NONCE.test(v));
   const hasHash = values.some((v) => HASH.test(v));
   const strictDynamic = values.includes("'strict-dynamic'");
-  if (values.includes("'unsafe-inline'")) {
-    findings.push(
-      hasNonce || hasHash || strictDynamic
-        ? finding(CSP_FINDINGS.unsafeInlineNeutralised, `${script.name} 'unsafe-inline'`, "nothing to do: browsers ignore it next to a nonce, hash or 'strict-dynamic'; it only helps CSP1 browsers.")
-        : finding(CSP_FINDINGS.unsafeInline, `${script.name} 'unsafe-inline'`, `replace 'unsafe-inline' with a nonce or hashes in ${option} (Aegis adds a nonce by default).`),
-    );
-  }
+  findings.push(...inlineFindings(script));
   if (values.includes("'unsafe-eval'")) {
     findings.push(finding(CSP_FINDINGS.unsafeEval, `${script.name} 'unsafe-eval'`, `remove 'unsafe-eval' from ${option} and stop using eval()/new Function ('wasm-unsafe-eval' covers WebAssembly).`));
   }
@@ -138,7 +143,7 @@ function scriptFindings(script: Seen): CspFinding[] {
     if (gadgets.length > 0) {
       const why = gadgets.map((g) => `${g.host} serves ${g.kind === 'jsonp' ? 'JSONP' : 'AngularJS'}`).join(', ');
       findings.push(finding(CSP_FINDINGS.bypassHost, `${script.name} ${value}`, `remove ${value} from ${option} (${why}); use a nonce with 'strict-dynamic'.`));
-    } else if (value !== '*' && parseHostSource(value)) otherHosts.push(value);
+    } else if (!ANY_HOST.test(value) && parseHostSource(value)) otherHosts.push(value);
   }
   if (otherHosts.length > 0) {
     findings.push(finding(CSP_FINDINGS.hostAllowlist, show({ name: script.name, values: otherHosts }), `prefer a nonce with 'strict-dynamic' to host allowlists in ${option}; allowlisted hosts often serve gadgets.`));
@@ -146,12 +151,32 @@ function scriptFindings(script: Seen): CspFinding[] {
   return findings;
 }
 
+/**
+ * `'unsafe-inline'` in a script list: 011, or 012 (info) when a nonce, hash or `'strict-dynamic'`
+ * in the same list makes CSP2+ browsers ignore it.
+ */
+function inlineFindings(list: Seen): CspFinding[] {
+  const values = lower(list.values);
+  if (!values.includes("'unsafe-inline'")) return [];
+  const neutralised = values.some((v) => NONCE.test(v) || HASH.test(v) || v === "'strict-dynamic'");
+  return [
+    neutralised
+      ? finding(CSP_FINDINGS.unsafeInlineNeutralised, `${list.name} 'unsafe-inline'`, "nothing to do: browsers ignore it next to a nonce, hash or 'strict-dynamic'; it only helps CSP1 browsers.")
+      : finding(CSP_FINDINGS.unsafeInline, `${list.name} 'unsafe-inline'`, `replace 'unsafe-inline' with a nonce or hashes in ${aegisOption(list.name)} (Aegis adds a nonce by default).`),
+  ];
+}
+
 /** `*` and plain `http:`/`https:`/`data:` sources: anyone can serve a script or plugin from them. */
-function bypassableSources(seen: Seen, target: 'script-src' | 'object-src'): CspFinding[] {
-  const fix = target === 'object-src' ? `set ${aegisOption('object-src')} to ["'none'"].` : `remove it from ${aegisOption('script-src')}; use a nonce with 'strict-dynamic'.`;
+function bypassableSources(seen: Seen, target: 'script-src' | 'object-src' | 'base-uri'): CspFinding[] {
+  const fix =
+    target === 'object-src'
+      ? `set ${aegisOption('object-src')} to ["'none'"].`
+      : target === 'base-uri'
+        ? `set ${aegisOption('base-uri')} to ["'self'"] or ["'none'"]: an injected <base> would load every relative script from anywhere.`
+        : `remove it from ${aegisOption('script-src')}; use a nonce with 'strict-dynamic'.`;
   const findings: CspFinding[] = [];
   for (const value of seen.values) {
-    if (value === '*') findings.push(finding(CSP_FINDINGS.wildcardSource, `${seen.name} *`, fix));
+    if (ANY_HOST.test(value)) findings.push(finding(CSP_FINDINGS.wildcardSource, `${seen.name} ${value}`, fix));
     else if (SCHEMES_THAT_BYPASS.has(value.toLowerCase())) findings.push(finding(CSP_FINDINGS.schemeSource, `${seen.name} ${value}`, fix));
   }
   return findings;
