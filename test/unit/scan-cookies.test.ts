@@ -257,7 +257,7 @@ describe('parseCookieDate', () => {
 
 describe('isSessionLikeName', () => {
   it('matches session and auth names', () => {
-    for (const name of ['sid', 'connect.sid', 'PHPSESSID', 'JSESSIONID', 'ASP.NET_SessionId', 'session', 'sessionid', 'laravel_session', '__Host-sid', '__Secure-next-auth.session-token', 'auth', '.ASPXAUTH', 'access_token', 'authToken', 'jwt', 'token']) {
+    for (const name of ['sid', 'connect.sid', 'PHPSESSID', 'JSESSIONID', 'ASP.NET_SessionId', 'session', 'sessionid', 'laravel_session', '__Host-sid', '__Secure-next-auth.session-token', 'auth', '.ASPXAUTH', 'access_token', 'authToken', 'jwt', 'token', 'user_login', 'login', 'loginToken']) {
       expect(isSessionLikeName(name), name).toBe(true);
     }
   });

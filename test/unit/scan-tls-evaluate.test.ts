@@ -18,6 +18,16 @@ describe('evaluateTls (facts a local Node server cannot produce)', () => {
   });
 });
 
+describe('evaluateTls: protocol versions', () => {
+  const good: CertificateFacts = { ...cert, keyBits: 2048, signatureAlgorithm: 'sha256WithRSAEncryption' };
+  const ids = (versions: Record<'SSLv3' | 'TLSv1.0' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3', VersionResult>) => evaluateTls({ versions, ciphers: {}, certificate: good, now: new Date('2026-06-01') }).map((f) => f.id);
+
+  it('TLS 1.3 only is the strongest setting: no finding; neither 1.2 nor 1.3 is TLS-004', () => {
+    expect(ids({ SSLv3: no, 'TLSv1.0': no, 'TLSv1.1': no, 'TLSv1.2': no, 'TLSv1.3': { accepted: true } })).toEqual([]);
+    expect(ids({ SSLv3: no, 'TLSv1.0': { accepted: true }, 'TLSv1.1': no, 'TLSv1.2': no, 'TLSv1.3': no })).toEqual(['AEGIS-SCAN-TLS-002', 'AEGIS-SCAN-TLS-004', 'AEGIS-SCAN-TLS-005']);
+  });
+});
+
 describe('signatureAlgorithmOf', () => {
   it('reads sha1WithRSAEncryption from an openssl SHA-1 certificate, and refuses garbage', () => {
     const pem = execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:1024', '-nodes', '-keyout', '/dev/null', '-sha1', '-days', '1', '-subj', '/CN=x'], { stdio: ['ignore', 'pipe', 'ignore'] });

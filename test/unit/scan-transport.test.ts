@@ -170,6 +170,17 @@ describe('evaluateRedirectChain', () => {
     expect(evaluateRedirectChain([{ url: HTTP, status: 200 }])[0]).toMatchObject({ severity: 'high', fix: expect.stringContaining('httpsRedirect') });
   });
 
+  it('010: redirects that never reach https:// serve the site in clear', () => {
+    expect(chainFound([
+      { url: HTTP, status: 301, location: 'http://www.example.com/' },
+      { url: 'http://www.example.com/', status: 200 },
+    ])).toEqual([
+      ['AEGIS-SCAN-TRANSPORT-011', 'http://example.com/ 301 → http://www.example.com/'],
+      ['AEGIS-SCAN-TRANSPORT-016', 'http://example.com/ → http://www.example.com/'],
+      ['AEGIS-SCAN-TRANSPORT-010', 'http://example.com/ → http://www.example.com/ answered 200 over http://'],
+    ]);
+  });
+
   it('011: the first redirect stays on http://', () => {
     expect(chainFound([
       { url: HTTP, status: 301, location: 'http://www.example.com/' },

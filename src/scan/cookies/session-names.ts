@@ -11,7 +11,7 @@
  *   ends with `sessid`, `sessionid` or `session` (`PHPSESSID`, `JSESSIONID`, `laravel_session`),
  *   is `sid` or ends with `sid` after a separator (`connect.sid`, `sid`), starts or ends with
  *   `auth` (`auth`, `authorization`, `.ASPXAUTH`), ends with `token` (`token`, `access_token`,
- *   `idtoken`), or is `jwt`.
+ *   `idtoken`), is `jwt`, or starts with `login` (`login`, `logintoken`; `user_login`).
  *
  * False positives cost an info or medium finding on a harmless cookie; false negatives lose the
  * session-only checks. Names like `ASP.NET_SessionId` and `JSESSIONID` are covered by the rules.
@@ -34,6 +34,7 @@ export function isSessionLikeName(name: string): boolean {
       w.startsWith('auth') ||
       w.endsWith('auth') ||
       w.endsWith('token') ||
-      w === 'jwt',
+      w === 'jwt' ||
+      w.startsWith('login'),
   );
 }

@@ -17,6 +17,7 @@ import { looksLikeHtml } from '../exposures/response.js';
 import { fetchOnce, type FetchedBytes, type FetchError } from '../fetch/fetch-once.js';
 import { finding, type ScanFinding } from '../finding.js';
 import { evaluateHeaders } from '../headers/evaluate.js';
+import { HEADER_FINDINGS } from '../headers/findings.js';
 import { valuesOf, type ReceivedHeader } from '../headers/header-list.js';
 import type { ReportedPage } from '../result.js';
 import { evaluateHsts } from '../transport/evaluate-hsts.js';
@@ -79,10 +80,14 @@ export function judgePage(page: FetchedPage, now: Date | undefined): PageJudgeme
   const enforced = valuesOf(headers, 'Content-Security-Policy');
   const enforcedPolicies = enforced.flatMap((value) => parseCsp(value));
   const frameAncestors = enforcedPolicies.map((policy) => policy.directives.get('frame-ancestors')).find((sources) => sources !== undefined);
+  const headerFindings = evaluateHeaders(headers, { https, ...(frameAncestors === undefined ? {} : { frameAncestors }) });
+  // One clickjacking finding per page: with neither X-Frame-Options nor frame-ancestors, HDR-005
+  // says so, and the CSP's "no frame-ancestors" (025) would count the same gap twice.
+  const unframed = headerFindings.some((found) => found.id === HEADER_FINDINGS.frameOptionsMissing.id);
   const findings: ScanFinding[] = [
-    ...evaluateHeaders(headers, { https, ...(frameAncestors === undefined ? {} : { frameAncestors }) }),
+    ...headerFindings,
     ...evaluateHsts(valuesOf(headers, 'Strict-Transport-Security'), { https }),
-    ...cspFindings(headers, enforcedPolicies, content?.metaCsp ?? []),
+    ...cspFindings(headers, enforcedPolicies, content?.metaCsp ?? []).filter((found) => !(unframed && found.id === CSP_FINDINGS.missingFrameAncestors.id)),
     ...evaluateCookies(valuesOf(headers, 'Set-Cookie'), { url, https, ...(now === undefined ? {} : { now }) }),
     ...(html === undefined ? [] : evaluateContent(html, { url, csp: contentCspFacts(enforcedPolicies) })),
     ...evaluateExposure(url.pathname, response),
@@ -102,7 +107,7 @@ function cspFindings(headers: readonly ReceivedHeader[], enforced: readonly Pars
   const metaPolicies = meta.flatMap((content) => parseCsp(content, 'meta'));
   const all = [...enforced.map((policy) => ({ policy, delivery: 'header' as const })), ...metaPolicies.map((policy) => ({ policy, delivery: 'meta' as const }))];
   if (all.length > 0) {
-    const findings = [...(enforced.length > 0 ? evaluateCsp(enforced, context) : []), ...(metaPolicies.length > 0 ? evaluateCsp(metaPolicies, { delivery: 'meta' }) : [])];
+    const findings = [...(enforced.length > 0 ? evaluateCsp(enforced, context) : []), ...(metaPolicies.length > 0 ? evaluateCsp(metaPolicies, { ...context, delivery: 'meta' }) : [])];
     return all.length > 1 ? withoutCoveredGaps(findings, all) : findings;
   }
   const reportOnly = valuesOf(headers, 'Content-Security-Policy-Report-Only');

@@ -44,7 +44,8 @@ function versionFindings(versions: TlsFacts['versions']): ScanFinding[] {
   if (versions.SSLv3.accepted) out.push(finding(TLS_FINDINGS.sslv3, 'SSLv3 handshake accepted', 'disable SSL 3.0 (POODLE)'));
   if (versions['TLSv1.0'].accepted) out.push(finding(TLS_FINDINGS.tls10, 'TLSv1.0 handshake accepted', `set the minimum version to TLSv1.2 in ${SERVER_CONFIG}`));
   if (versions['TLSv1.1'].accepted) out.push(finding(TLS_FINDINGS.tls11, 'TLSv1.1 handshake accepted', `set the minimum version to TLSv1.2 in ${SERVER_CONFIG}`));
-  if (refused('TLSv1.2')) out.push(finding(TLS_FINDINGS.noTls12, 'TLSv1.2 handshake refused', 'enable TLS 1.2'));
+  // TLS 1.3 alone is the strongest setting (only very old clients cannot connect): no finding then.
+  if (refused('TLSv1.2') && !versions['TLSv1.3'].accepted) out.push(finding(TLS_FINDINGS.noTls12, 'TLSv1.2 handshake refused', 'enable TLS 1.2'));
   if (refused('TLSv1.3')) out.push(finding(TLS_FINDINGS.noTls13, 'TLSv1.3 handshake refused', 'enable TLS 1.3'));
   return out;
 }

@@ -39,7 +39,7 @@ const REDIRECT_FIX = 'redirect every http:// request to https:// on the same hos
 /**
  * Evaluates the redirect chain observed from the `http://` entry point (hops in order; the last is
  * the final answer, a failure, or a redirect where the prober stopped) and returns every finding:
- * no redirect (high), first redirect not to HTTPS (medium), first HTTPS hop on another host (low:
+ * no redirect, or redirects that never reach HTTPS (high), first redirect not to HTTPS (medium), first HTTPS hop on another host (low:
  * the preload list wants the same host), an https:// → http:// downgrade (high), a loop (high),
  * more than 5 redirects (low), a final destination on another host (info), http:// not answering
  * (info), a later hop not answering (medium), and no HSTS on the final HTTPS answer (high). The HSTS
@@ -76,6 +76,10 @@ export function evaluateRedirectChain(hops: readonly RedirectHop[]): ScanFinding
       findings.push(finding(TRANSPORT_FINDINGS.offHostDestination, `${first.url} → ${last.url}`, 'nothing to fix if the other host is yours; HSTS and preload are per host.'));
     }
     if (isHttps(last.url) && (last.hsts ?? []).length === 0) findings.push(missingHsts(`${last.url} answered ${last.status} without Strict-Transport-Security`));
+    // Redirects that never reach https:// serve the site in clear, as if there were no redirect
+    // (a chain that went through https:// and back is the downgrade, 013, already).
+    const downgraded = findings.some((found) => found.id === TRANSPORT_FINDINGS.downgrade.id);
+    if (!isHttps(last.url) && !downgraded) findings.push(finding(TRANSPORT_FINDINGS.noRedirect, `${hops.map((hop) => hop.url).join(' → ')} answered ${last.status} over http://`, REDIRECT_FIX));
   }
   return findings;
 }
