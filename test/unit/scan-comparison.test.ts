@@ -190,6 +190,8 @@ const CSP_EVALUATOR: Case[] = [
   csp('MISSING_DIRECTIVES (object-src)', "script-src 'self'; base-uri 'none'", ['CSP-023']),
   csp('MISSING_DIRECTIVES (base-uri)', `script-src ${NONCE} 'strict-dynamic'; object-src 'none'`, ['CSP-024']),
   csp('SCRIPT_UNSAFE_INLINE', `script-src 'self' 'unsafe-inline'${TAIL}`, ['CSP-011']),
+  csp('INVALID_KEYWORD', `script-src 'self' 'unsafe-inlined'${TAIL}`, ['CSP-032']),
+  csp('MISSING_SEMICOLON', "script-src 'self' object-src 'none'; base-uri 'none'", ['CSP-031']),
   csp('SCRIPT_UNSAFE_INLINE', `default-src 'self' 'unsafe-inline'; base-uri 'none'`, ['CSP-011']),
   csp('SCRIPT_UNSAFE_INLINE', `script-src ${NONCE}; script-src-elem 'self' 'unsafe-inline'${TAIL}`, ['CSP-011']),
   csp('SCRIPT_UNSAFE_EVAL', `script-src 'self' 'unsafe-eval'${TAIL}`, ['CSP-013']),

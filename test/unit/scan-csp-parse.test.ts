@@ -105,7 +105,20 @@ describe('parseCsp', () => {
   it('reads a <meta> content as one policy: a comma is an invalid character there', () => {
     const [policy, ...rest] = parseCsp("script-src 'self', object-src 'none'", 'meta');
     expect(rest).toEqual([]);
-    expect(policy && seen(policy)).toEqual([['AEGIS-SCAN-CSP-005', "script-src 'self',"]]);
+    // …and object-src, read as a source of script-src, is a directive name among the values.
+    expect(policy && seen(policy)).toEqual([
+      ['AEGIS-SCAN-CSP-005', "script-src 'self',"],
+      ['AEGIS-SCAN-CSP-031', 'script-src … object-src'],
+    ]);
+  });
+
+  it('reports a directive name among the values (a missing semicolon), but not a host that looks like one', () => {
+    expect(seen(parseSerializedCsp("script-src 'self' object-src 'none'; base-uri 'none'"))).toEqual([['AEGIS-SCAN-CSP-031', 'script-src … object-src']]);
+    expect(seen(parseSerializedCsp("img-src 'self' img-src.example.com"))).toEqual([]);
+  });
+
+  it("reports a quoted word that is not a keyword, nonce or hash ('unsafe-inlined')", () => {
+    expect(seen(parseSerializedCsp("script-src 'self' 'unsafe-inlined' 'nonce-abc' 'sha256-x' 'report-sample'"))).toEqual([['AEGIS-SCAN-CSP-032', "script-src 'unsafe-inlined'"]]);
   });
 });
 

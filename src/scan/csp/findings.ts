@@ -18,7 +18,7 @@ export interface CspFinding extends ScanFinding {
 }
 
 /**
- * Every CSP finding, in id order. 001–009: syntax (found by the parser); 010 onwards: evaluation.
+ * Every CSP finding, in id order. 001–009, 031, 032: syntax (found by the parser); 010–030: evaluation.
  * @see https://www.w3.org/TR/CSP3/
  */
 export const CSP_FINDINGS = {
@@ -52,6 +52,8 @@ export const CSP_FINDINGS = {
   ignoredInMeta: { id: 'AEGIS-SCAN-CSP-028', severity: 'low', title: 'directive ignored in <meta>' },
   framingAllowed: { id: 'AEGIS-SCAN-CSP-029', severity: 'medium', title: 'frame-ancestors allows any site' },
   noPolicy: { id: 'AEGIS-SCAN-CSP-030', severity: 'high', title: 'no Content-Security-Policy' },
+  missingSemicolon: { id: 'AEGIS-SCAN-CSP-031', severity: 'medium', title: 'a directive name among the values (missing semicolon)' },
+  unknownKeyword: { id: 'AEGIS-SCAN-CSP-032', severity: 'low', title: 'unknown quoted keyword' },
 } as const satisfies Record<string, CspFindingKind>;
 
 /** The finding table as a list, in id order. */

@@ -35,6 +35,8 @@ const DIRECTIVE_NAME = /^[a-z0-9-]+$/;
 /** directive-value characters: visible ASCII except `;` and `,` (CSP3 §2.2). */
 const VALUE_TOKEN = /^[\x21-\x2b\x2d-\x3a\x3c-\x7e]+$/;
 const UNQUOTED_KEYWORD = /^(?:nonce-|sha(?:256|384|512)-)/i;
+/** A value in single quotes: a keyword, nonce or hash. */
+const QUOTED = /^'.*'$/;
 
 /**
  * Parses one serialized policy with the CSP3 algorithm: split on `;`, trim ASCII whitespace,
@@ -98,6 +100,10 @@ function checkDirective(name: string, values: readonly string[]): CspFinding[] {
       findings.push(finding(CSP_FINDINGS.invalidCharacters, `${name} ${value}`, 'use only visible ASCII characters other than "," and ";" in values; browsers drop this one.'));
     } else if (SOURCE_LISTS.has(name) && (SOURCE_KEYWORDS.has(value.toLowerCase()) || UNQUOTED_KEYWORD.test(value))) {
       findings.push(finding(CSP_FINDINGS.unquotedKeyword, `${name} ${value}`, `write '${value}' in single quotes; unquoted, it is read as a host name.`));
+    } else if (SOURCE_LISTS.has(name) && KNOWN.has(value.toLowerCase()) && !value.includes('.')) {
+      findings.push(finding(CSP_FINDINGS.missingSemicolon, `${name} … ${value}`, `end ${name} with ";" before ${value}: as written, "${value}" and what follows are sources of ${name}, and ${value} is not set.`));
+    } else if (SOURCE_LISTS.has(name) && QUOTED.test(value) && !SOURCE_KEYWORDS.has(value.slice(1, -1).toLowerCase()) && !UNQUOTED_KEYWORD.test(value.slice(1, -1))) {
+      findings.push(finding(CSP_FINDINGS.unknownKeyword, `${name} ${value}`, `correct the spelling or remove it: browsers ignore ${value} (known: 'self', 'none', 'unsafe-inline', 'strict-dynamic', nonces and hashes…).`));
     }
   }
   return findings;
