@@ -154,6 +154,8 @@ const EXPOSED: Readonly<Record<string, readonly [string, string | Buffer]>> = {
   '/backup.zip': ['application/zip', Buffer.concat([Buffer.from('PK\u0003\u0004', 'latin1'), Buffer.alloc(26)])], // EXPOSE-006
   // an http:// Contact (EXPOSE-018), expired (EXPOSE-014), Expires twice (EXPOSE-017), a line that is not a field (EXPOSE-011)
   '/.well-known/security.txt': ['text/plain', '# Security contact\nContact: http://shop.example/security\nExpires: 2020-01-01T00:00:00Z\nExpires: 2030-01-01T00:00:00Z\nPlease report problems to the webmaster.\n'],
+  // an automatic index of the directory the page's script lives in: EXPOSE-004 (the scan asks for it)
+  '/static/': ['text/html', '<html><head><title>Index of /static/</title></head><body><h1>Index of /static/</h1><a href="app.js">app.js</a></body></html>'],
   '/static/app.js': ['text/javascript', APP_JS],
   '/static/app.js.map': ['application/json', APP_JS_MAP], // version 3 with sources: EXPOSE-020
 };

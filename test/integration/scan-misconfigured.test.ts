@@ -51,7 +51,7 @@ describe('aegis scan of the misconfigured site', () => {
         'CORS-001', 'CORS-004', 'CORS-006', 'CORS-007', 'CORS-008',
         'CSP-003', 'CSP-004', 'CSP-008', 'CSP-011', 'CSP-013', 'CSP-014', 'CSP-015', 'CSP-016', 'CSP-017', 'CSP-018', 'CSP-024',
         'CSP-025', 'CSP-026', 'CSP-028',
-        'EXPOSE-001', 'EXPOSE-002', 'EXPOSE-003', 'EXPOSE-005', 'EXPOSE-006', 'EXPOSE-011', 'EXPOSE-014', 'EXPOSE-017', 'EXPOSE-018',
+        'EXPOSE-001', 'EXPOSE-002', 'EXPOSE-003', 'EXPOSE-004', 'EXPOSE-005', 'EXPOSE-006', 'EXPOSE-011', 'EXPOSE-014', 'EXPOSE-017', 'EXPOSE-018',
         'EXPOSE-020', 'EXPOSE-030', 'EXPOSE-040', 'EXPOSE-041',
         'HDR-001', 'HDR-006', 'HDR-012', 'HDR-015', 'HDR-018', 'HDR-020', 'HDR-021', 'HDR-023', 'HDR-026', 'HDR-027', 'HDR-028',
         'HDR-030', 'HDR-031',
@@ -224,7 +224,7 @@ describe('aegis scan of the misconfigured site', () => {
     ]);
   });
 
-  it('exposures: .git, .env, status page, .DS_Store, backup, source map, TRACE, Host reflection, a sloppy expired security.txt', () => {
+  it('exposures: .git, .env, status page, a listing of /static/, .DS_Store, backup, source map, TRACE, Host reflection, a sloppy expired security.txt', () => {
     expect(seen('exposures')).toEqual([
       ['AEGIS-SCAN-EXPOSE-001', 'GET /.git/HEAD → 200, "ref: refs/heads/main"'],
       ['AEGIS-SCAN-EXPOSE-002', 'GET /.env → 200, 3 KEY=value line(s): DATABASE_URL, SESSION_SECRET, DEBUG'],
@@ -235,6 +235,7 @@ describe('aegis scan of the misconfigured site', () => {
       ['AEGIS-SCAN-EXPOSE-030', 'TRACE / → 200, "TRACE / HTTP/1.1"'],
       ['AEGIS-SCAN-EXPOSE-041', 'Host: aegis-scan.invalid → 302, body: "<a href="https://aegis-scan.invalid/login">Sign in</a>"'],
       ['AEGIS-SCAN-EXPOSE-020', `GET https://localhost:${site.httpsPort}/static/app.js.map → 200, version 3, 2 source(s), sourcesContent included`],
+      ['AEGIS-SCAN-EXPOSE-004', 'GET /static/ → 200, "<title>Index of /"'],
       ['AEGIS-SCAN-EXPOSE-005', 'GET /.DS_Store → 200, Bud1 signature'],
       ['AEGIS-SCAN-EXPOSE-011', 'line 5: "Please report problems to the webmaster."'],
       ['AEGIS-SCAN-EXPOSE-018', 'line 2: Contact: http://shop.example/security (http://, not https://)'],
@@ -254,7 +255,7 @@ describe('aegis scan of the misconfigured site', () => {
       cookies: { score: 0, grade: 'F', findings: { high: 1, medium: 7, low: 3, info: 4 } },
       cors: { score: 25, grade: 'F', findings: { high: 2, medium: 0, low: 3, info: 0 } },
       content: { score: 0, grade: 'F', findings: { high: 2, medium: 3, low: 2, info: 1 } },
-      exposures: { score: 0, grade: 'F', findings: { high: 4, medium: 5, low: 4, info: 0 } },
+      exposures: { score: 0, grade: 'F', findings: { high: 4, medium: 6, low: 4, info: 0 } },
     });
     const untrusted = 'browsers do not trust the certificate';
     const exposure = 'a file or endpoint that must not be public is reachable';

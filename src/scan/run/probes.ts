@@ -34,6 +34,8 @@ export interface Probe {
 const PROBE_BODY_BYTES = 64 * 1024;
 /** The page's own scripts read for a source-map reference, at most. */
 const MAX_SCRIPTS = 8;
+/** Directories of the page's own subresources requested to look for a listing, at most. */
+const MAX_DIRECTORIES = 3;
 
 function request(url: URL, options: ResolvedScanOptions, init: { method?: string; headers?: Record<string, string>; maxBodyBytes?: number } = {}): Promise<FetchOutcome> {
   return fetchOnce(url.href, {
@@ -127,6 +129,27 @@ export function sourceMapProbe(page: URL, content: PageContent, options: Resolve
       return { findings, errors };
     },
   };
+}
+
+/**
+ * The directories the page's own scripts, stylesheets and images live in (`/static/`,
+ * `/assets/js/`…), at most {@link MAX_DIRECTORIES}, nearest the root first, each requested once to
+ * look for an automatic index (EXPOSE-004). The root is not requested again: it is the page itself
+ * or a probe already.
+ */
+export function directoryProbes(page: URL, content: PageContent, options: ResolvedScanOptions): Probe[] {
+  const directories = new Set<string>();
+  for (const ref of [...content.scripts, ...content.stylesheets, ...content.media]) {
+    const url = ref.url;
+    if (url === undefined || url.origin !== page.origin) continue;
+    const directory = url.pathname.slice(0, url.pathname.lastIndexOf('/') + 1);
+    if (directory !== '/' && directory !== '') directories.add(directory);
+  }
+  const nearest = [...directories].sort((a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b)).slice(0, MAX_DIRECTORIES);
+  return nearest.map((directory) => ({
+    step: 'exposures',
+    run: () => judged(`GET ${directory}`, request(new URL(directory, page.origin), options), (answer) => evaluateExposure(directory, answer)),
+  }));
 }
 
 function resolve(reference: string, base: string): URL | undefined {

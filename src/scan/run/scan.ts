@@ -14,7 +14,7 @@ import { TRANSPORT_FINDINGS } from '../transport/findings.js';
 import { evaluateRedirectChain, preloadEligibility, type RedirectHop } from '../transport/redirect-chain.js';
 import { resolveScanOptions, type ResolvedScanOptions, type ScanAllOptions, type ScanOptions } from './options.js';
 import { fetchPage, judgePage, serverName, type PageJudgement } from './page.js';
-import { corsProbe, exposureProbes, sourceMapProbe, type Probe, type ProbeOutcome } from './probes.js';
+import { corsProbe, directoryProbes, exposureProbes, sourceMapProbe, type Probe, type ProbeOutcome } from './probes.js';
 import { reportTls } from './tls-report.js';
 
 const SEVERITY_ORDER: readonly ScanSeverity[] = ['high', 'medium', 'low', 'info'];
@@ -71,7 +71,10 @@ export async function scan(target: string, options: ScanOptions = {}): Promise<S
   const origin = new URL(fetched.url.origin);
   let tls: ReportedTls | undefined;
   const probes: Probe[] = [corsProbe(fetched.url, resolved), ...exposureProbes(origin, resolved, resolved.now)];
-  if (page?.content !== undefined && page.content.scripts.length > 0) probes.push(sourceMapProbe(fetched.url, page.content, resolved));
+  if (page?.content !== undefined) {
+    if (page.content.scripts.length > 0) probes.push(sourceMapProbe(fetched.url, page.content, resolved));
+    probes.push(...directoryProbes(fetched.url, page.content, resolved));
+  }
   if (redirects === undefined && resolved.httpPort !== false) {
     const entry = httpEntryPoint(url, resolved.httpPort);
     probes.push({
