@@ -308,6 +308,8 @@ export async function startRedirectChains(): Promise<RedirectChains> {
     else if (path === '/loop') moved(res, `https://localhost:${httpsPort}/spin`);
     else if (path === '/long') moved(res, `https://localhost:${httpsPort}/hop/1`);
     else if (path === '/dead') moved(res, `https://localhost:${closedPort}/`);
+    // a session cookie set on the cleartext redirect itself: COOKIE-012 (the scan judges the hops' cookies too)
+    else if (path === '/cookie-redirect') send(res, 301, [['Location', `https://localhost:${httpsPort}/cookie-redirect`], ['Set-Cookie', `PHPSESSID=${FIXTURE_SECRETS.sessionCookie}; Path=/`]]);
     else page(res, [['Strict-Transport-Security', 'max-age=63072000; includeSubDomains']]);
   });
   [httpsPort, httpPort] = [await listen(https), await listen(http)];

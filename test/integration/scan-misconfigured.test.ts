@@ -368,6 +368,19 @@ describe('aegis scan of bad redirect chains from http://', () => {
     expect(seen('transport', chained)).toEqual([noHsts, ['AEGIS-SCAN-TRANSPORT-018', `${dead}: connect ECONNREFUSED 127.0.0.1:${chains.closedPort}`]]);
   });
 
+  it('judges the cookies a redirect sets (the page sets none), and grades the cookie category', async () => {
+    const chained = await scanChain('cookie-redirect');
+    const hop = `http://localhost:${chains.httpPort}/cookie-redirect`;
+    expect(chained.categoriesScanned).toContain('cookies');
+    // localhost is a secure context for browsers, so the cleartext finding (012) does not apply
+    // here; the session cookie still lacks HttpOnly (014) and SameSite (015).
+    expect(seen('cookies', chained)).toEqual([
+      ['AEGIS-SCAN-COOKIE-014', `${hop}: PHPSESSID=[value hidden]; Path=/`],
+      ['AEGIS-SCAN-COOKIE-015', `${hop}: PHPSESSID=[value hidden]; Path=/`],
+    ]);
+    expect(JSON.stringify(chained)).not.toContain(FIXTURE_SECRETS.sessionCookie);
+  });
+
   it('with nothing on the http:// port: TRANSPORT-017 (info only)', async () => {
     const chained = await scanChain('', chains.closedPort);
     const entry = `http://localhost:${chains.closedPort}/`;

@@ -1,6 +1,6 @@
 /** Follows a redirect chain hop by hop, recording each answer in the transport evaluator's shape. */
 
-import { valuesOf } from '../headers/header-list.js';
+import { valuesOf, type ReceivedHeader } from '../headers/header-list.js';
 import type { RedirectHop } from '../transport/redirect-chain.js';
 import { fetchOnce } from './fetch-once.js';
 
@@ -10,6 +10,8 @@ export interface FollowRedirectsOptions {
   readonly maxHops?: number;
   /** Deadline of each request, in milliseconds. */
   readonly timeoutMs: number;
+  /** Called with each answer's URL, status and headers (e.g. to judge the cookies a redirect sets). */
+  readonly onAnswer?: (url: string, status: number, headers: readonly ReceivedHeader[]) => void;
 }
 
 /** Only the status line and headers matter here: keep a few body bytes. */
@@ -37,6 +39,7 @@ export async function followRedirects(startUrl: string, options: FollowRedirects
       hops.push({ url, error: response.error });
       break;
     }
+    options.onAnswer?.(url, response.status, response.headers);
     const location = valuesOf(response.headers, 'Location')[0];
     const hsts = valuesOf(response.headers, 'Strict-Transport-Security');
     hops.push({ url, status: response.status, ...(location === undefined ? {} : { location }), ...(hsts.length === 0 ? {} : { hsts }) });

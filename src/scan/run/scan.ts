@@ -3,10 +3,12 @@
  * once, as the report `aegis scan` prints.
  */
 
+import { evaluateCookies } from '../cookies/evaluate.js';
 import { followRedirects } from '../fetch/follow-redirects.js';
 import type { ScanFinding, ScanSeverity } from '../finding.js';
 import { categoryOf, SCAN_CATEGORIES, type ScanCategory } from '../grade/categories.js';
 import { gradeScan } from '../grade/score.js';
+import { valuesOf, type ReceivedHeader } from '../headers/header-list.js';
 import { pool } from '../pool.js';
 import { SCAN_SCHEMA_VERSION, type ReportedFinding, type ReportedTls, type ScanReport, type ScanResult } from '../result.js';
 import { scanTls } from '../tls/sweep.js';
@@ -52,9 +54,11 @@ export async function scan(target: string, options: ScanOptions = {}): Promise<S
   const progress = progressFor(url.href, resolved);
 
   let redirects: RedirectHop[] | undefined;
+  const hopCookies = new HopCookies(resolved.now);
+  const follow = (start: string): Promise<RedirectHop[]> => followRedirects(start, { timeoutMs: resolved.timeoutMs, maxHops: resolved.maxRedirects, onAnswer: hopCookies.judge });
   let pageUrl = url;
   if (url.protocol === 'http:') {
-    redirects = await followRedirects(url.href, { timeoutMs: resolved.timeoutMs, maxHops: resolved.maxRedirects });
+    redirects = await follow(url.href);
     const last = redirects[redirects.length - 1];
     if (last !== undefined && !('error' in last)) pageUrl = new URL(last.url);
     progress.step('redirects');
@@ -80,7 +84,7 @@ export async function scan(target: string, options: ScanOptions = {}): Promise<S
     probes.push({
       step: 'redirects',
       run: async () => {
-        redirects = await followRedirects(entry, { timeoutMs: resolved.timeoutMs, maxHops: resolved.maxRedirects });
+        redirects = await follow(entry);
         return { findings: [], errors: [] };
       },
     });
@@ -108,9 +112,9 @@ export async function scan(target: string, options: ScanOptions = {}): Promise<S
   );
 
   const chain = redirects ?? [];
-  const findings: ScanFinding[] = [...(page?.findings ?? []), ...transportFindings(chain, https), ...outcomes.flatMap((outcome) => outcome.findings)];
+  const findings: ScanFinding[] = [...(page?.findings ?? []), ...transportFindings(chain, https), ...hopCookies.findings(fetched.url), ...outcomes.flatMap((outcome) => outcome.findings)];
   errors.push(...outcomes.flatMap((outcome) => outcome.errors));
-  const categoriesScanned = scannedCategories(page, https && resolved.tls);
+  const categoriesScanned = scannedCategories(page, https && resolved.tls, hopCookies.seen(fetched.url));
   const reported = reportFindings(findings);
   const grade = gradeScan(reported, { categoriesScanned });
   return {
@@ -147,16 +151,47 @@ export async function scanAll(targets: readonly string[], options: ScanAllOption
 /**
  * The categories the scan looked at (docs/scan-grading.md: the others are left out of the grade,
  * never counted as a silent 100): TLS only over https:// with the sweep on; cookies only when the
- * page sets some; content only when the page is HTML; none of the page's categories when its checks
+ * page (or a redirect on the way) sets some; content only when the page is HTML; none of the page's categories when its checks
  * could not run.
  */
-function scannedCategories(page: PageJudgement | undefined, tls: boolean): ScanCategory[] {
+function scannedCategories(page: PageJudgement | undefined, tls: boolean, redirectCookies: boolean): ScanCategory[] {
   const skipped = new Set<ScanCategory>();
   if (!tls) skipped.add('tls');
   if (page === undefined) for (const category of ['headers', 'csp', 'cookies', 'content'] as const) skipped.add(category);
-  if (page?.setsCookies !== true) skipped.add('cookies');
+  if (page?.setsCookies !== true && !redirectCookies) skipped.add('cookies');
   if (page?.content === undefined) skipped.add('content');
   return SCAN_CATEGORIES.filter((category) => !skipped.has(category));
+}
+
+/**
+ * The cookies set by the redirects of the chain (a session cookie set on the http:// redirect
+ * travels in clear): judged like the page's. Only redirects: a final answer is either the page
+ * itself, or an http:// page that TRANSPORT-010 already reports as serving the site in clear.
+ */
+class HopCookies {
+  private readonly answers: Array<{ url: string; setCookies: string[] }> = [];
+
+  constructor(private readonly now: Date | undefined) {}
+
+  readonly judge = (url: string, status: number, headers: readonly ReceivedHeader[]): void => {
+    const setCookies = valuesOf(headers, 'Set-Cookie');
+    if (status >= 300 && status < 400 && setCookies.length > 0) this.answers.push({ url, setCookies });
+  };
+
+  private others(page: URL): Array<{ url: string; setCookies: string[] }> {
+    return this.answers.filter((answer) => answer.url !== page.href);
+  }
+
+  seen(page: URL): boolean {
+    return this.others(page).length > 0;
+  }
+
+  findings(page: URL): ScanFinding[] {
+    return this.others(page).flatMap(({ url, setCookies }) => {
+      const at = new URL(url);
+      return evaluateCookies(setCookies, { url: at, https: at.protocol === 'https:', ...(this.now === undefined ? {} : { now: this.now }) }).map((found) => ({ ...found, evidence: `${url}: ${found.evidence}` }));
+    });
+  }
 }
 
 /** `http://<host>:<port><path>` for an https:// target: where a visitor typing the name lands first. */
