@@ -3,6 +3,7 @@
  * HSTS, CSP, cookie, content and listing checks, which all read this one answer.
  */
 
+import { defaultTreeAdapter, parse, type DefaultTreeAdapterMap, type TreeAdapter } from 'parse5';
 import { evaluateContent } from '../content/evaluate.js';
 import { contentCspFacts } from '../content/csp-facts.js';
 import { extractContent, type PageContent } from '../content/extract.js';
@@ -25,6 +26,10 @@ import type { ResolvedScanOptions } from './options.js';
 
 /** Same-origin redirects followed to reach the page (e.g. `/` → `/login`). */
 const PAGE_REDIRECTS = 5;
+/** How long the page's HTML may take to parse when no budget is given (the scan gives its `timeoutMs`). */
+const DEFAULT_PARSE_BUDGET_MS = 5000;
+/** The parse checks its clock once per this many tree-adapter calls. */
+const PARSE_CLOCK_EVERY = 1024;
 
 /** The page as fetched: the URL that answered and its response. */
 export interface FetchedPage {
@@ -63,18 +68,23 @@ export interface PageJudgement {
   readonly content?: PageContent;
   /** The page sets cookies (else the cookie category is not graded). */
   readonly setsCookies: boolean;
+  /** Checks that could not run, one line each (for the scan's `errors`). */
+  readonly errors: readonly string[];
 }
 
 /**
  * Runs every check that reads the page's answer: headers (with what the CSP says about framing),
  * HSTS, CSP (enforced header, `<meta>`, or report-only when nothing is enforced), cookies, the
- * HTML content and a directory listing.
+ * HTML content and a directory listing. HTML that does not parse within `parseBudgetMs` (see
+ * {@link unparsableHtml}) skips the content checks, with an error line saying so.
  */
-export function judgePage(page: FetchedPage, now: Date | undefined): PageJudgement {
+export function judgePage(page: FetchedPage, now: Date | undefined, parseBudgetMs = DEFAULT_PARSE_BUDGET_MS): PageJudgement {
   const { url, response } = page;
   const headers = response.headers;
   const https = url.protocol === 'https:';
-  const html = looksLikeHtml(response) ? Buffer.from(response.body).toString('utf8') : undefined;
+  const text = looksLikeHtml(response) ? Buffer.from(response.body).toString('utf8') : undefined;
+  const unparsable = text === undefined ? undefined : unparsableHtml(text, parseBudgetMs);
+  const html = unparsable === undefined ? text : undefined;
   const content = html === undefined ? undefined : extractContent(html, url);
 
   const enforced = valuesOf(headers, 'Content-Security-Policy');
@@ -93,7 +103,37 @@ export function judgePage(page: FetchedPage, now: Date | undefined): PageJudgeme
     ...evaluateExposure(url.pathname, response),
   ];
   const report: ReportedPage = { url: url.href, status: response.status, headers: headers.map(hideCookieValue) };
-  return { findings, report, setsCookies: valuesOf(headers, 'Set-Cookie').length > 0, ...(content === undefined ? {} : { content }) };
+  const errors = unparsable === undefined ? [] : [`page content not checked: ${unparsable}`];
+  return { findings, report, setsCookies: valuesOf(headers, 'Set-Cookie').length > 0, errors, ...(content === undefined ? {} : { content }) };
+}
+
+class OutOfTime extends Error {}
+
+/**
+ * Why the content checks must not read `html`, or undefined when they may. parse5 runs the WHATWG
+ * algorithm, which hostile markup makes quadratic or worse: 200 000 unclosed `<div>` take minutes,
+ * `<p><b x=N></p>` repeated fills the heap, deeply nested `<template>` overflows the stack. So the
+ * HTML is parsed once first through a tree adapter that gives up after `budgetMs` (every adapter
+ * call counts, the parser's scope walks included); the content checks then parse it again, in about
+ * the same time.
+ * @example unparsableHtml('<div>'.repeat(200_000), 800) // 'the HTML did not parse within 800 ms'
+ */
+export function unparsableHtml(html: string, budgetMs: number): string | undefined {
+  const deadline = Date.now() + budgetMs;
+  let calls = 0;
+  const timed = Object.entries(defaultTreeAdapter).map(([name, method]: [string, (...args: unknown[]) => unknown]) => [
+    name,
+    (...args: unknown[]): unknown => {
+      if (++calls % PARSE_CLOCK_EVERY === 0 && Date.now() > deadline) throw new OutOfTime();
+      return method(...args);
+    },
+  ]);
+  try {
+    parse(html, { treeAdapter: Object.fromEntries(timed) as TreeAdapter<DefaultTreeAdapterMap> });
+    return undefined;
+  } catch (error) {
+    return error instanceof OutOfTime ? `the HTML did not parse within ${budgetMs} ms` : `the HTML parser failed: ${error instanceof Error ? error.message : String(error)}`;
+  }
 }
 
 /**

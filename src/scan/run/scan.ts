@@ -70,7 +70,8 @@ export async function scan(target: string, options: ScanOptions = {}): Promise<S
   }
 
   const errors: string[] = [];
-  const page = safely(() => judgePage(fetched, resolved.now), errors, 'page checks');
+  const page = safely(() => judgePage(fetched, resolved.now, resolved.timeoutMs), errors, 'page checks');
+  errors.push(...(page?.errors ?? []));
   const https = fetched.url.protocol === 'https:';
   const origin = new URL(fetched.url.origin);
   let tls: ReportedTls | undefined;
