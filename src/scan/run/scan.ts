@@ -11,7 +11,7 @@ import { gradeScan } from '../grade/score.js';
 import { valuesOf, type ReceivedHeader } from '../headers/header-list.js';
 import { pool } from '../pool.js';
 import { SCAN_SCHEMA_VERSION, type ReportedFinding, type ReportedTls, type ScanReport, type ScanResult } from '../result.js';
-import { scanTls } from '../tls/sweep.js';
+import { scanTls, type TlsScan } from '../tls/sweep.js';
 import { TRANSPORT_FINDINGS } from '../transport/findings.js';
 import { evaluateRedirectChain, preloadEligibility, type RedirectHop } from '../transport/redirect-chain.js';
 import { resolveScanOptions, type ResolvedScanOptions, type ScanAllOptions, type ScanOptions } from './options.js';
@@ -98,7 +98,7 @@ export async function scan(target: string, options: ScanOptions = {}): Promise<S
         const port = Number(fetched.url.port || 443);
         const swept = await scanTls(host, port, { servername: serverName(fetched.url) || host, timeoutMs: resolved.timeoutMs, ca: resolved.ca, ...(resolved.now === undefined ? {} : { now: resolved.now }) });
         tls = reportTls(swept, host, port, resolved.now ?? new Date());
-        return { findings: swept.findings, errors: [] };
+        return { findings: swept.findings, errors: tlsErrors(swept) };
       },
     });
   }
@@ -114,7 +114,7 @@ export async function scan(target: string, options: ScanOptions = {}): Promise<S
 
   const chain = redirects ?? [];
   const findings: ScanFinding[] = [...(page?.findings ?? []), ...transportFindings(chain, https), ...hopCookies.findings(fetched.url), ...outcomes.flatMap((outcome) => outcome.findings)];
-  errors.push(...outcomes.flatMap((outcome) => outcome.errors));
+  errors.push(...outcomes.flatMap((outcome) => outcome.errors), ...chainErrors(chain, resolved.maxRedirects));
   const categoriesScanned = scannedCategories(page, https && resolved.tls, hopCookies.seen(fetched.url));
   const reported = reportFindings(findings);
   const grade = gradeScan(reported, { categoriesScanned });
@@ -193,6 +193,27 @@ class HopCookies {
       return evaluateCookies(setCookies, { url: at, https: at.protocol === 'https:', ...(this.now === undefined ? {} : { now: this.now }) }).map((found) => ({ ...found, evidence: `${url}: ${found.evidence}` }));
     });
   }
+}
+
+/** The TLS sweep's failures as error lines (TLS-021 lists them too): versions, suite lists, certificate. */
+function tlsErrors(swept: TlsScan): string[] {
+  const lines = Object.entries(swept.versions).flatMap(([name, result]) => (result.error === undefined ? [] : [`TLS ${name}: ${result.error}`]));
+  for (const [name, list] of Object.entries(swept.ciphers)) if (list?.error !== undefined) lines.push(`TLS ${name} suites: ${list.error}`);
+  if (swept.certificate.outcome === 'error') lines.push(`TLS certificate: ${swept.certificate.message}`);
+  return lines;
+}
+
+/**
+ * The redirect chain's failure as an error line: its last request got no answer (TRANSPORT-017 or
+ * 018 say so too), or it was still redirecting to a new URL when `maxRedirects` requests were made.
+ */
+function chainErrors(chain: readonly RedirectHop[], maxRedirects: number): string[] {
+  const last = chain[chain.length - 1];
+  if (last === undefined) return [];
+  if ('error' in last) return [`GET ${last.url}: ${last.error}`];
+  const redirecting = last.status >= 300 && last.status < 400 && last.location !== undefined;
+  const looped = chain.slice(0, -1).some((hop) => hop.url === last.url);
+  return redirecting && !looped && chain.length >= maxRedirects ? [`redirects: still redirecting after ${maxRedirects} requests (maxRedirects)`] : [];
 }
 
 /** `http://<host>:<port><path>` for an https:// target: where a visitor typing the name lands first. */
