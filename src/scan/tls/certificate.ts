@@ -34,6 +34,8 @@ export interface CertificateFacts {
   readonly ocspStapled: boolean;
   /** The protocol ALPN chose when h2 and http/1.1 were offered, or false. */
   readonly alpn: string | false;
+  /** The TLS version this handshake negotiated, as `TLSSocket.getProtocol()` names it (`TLSv1.3`, `TLSv1`…). */
+  readonly protocol?: string;
 }
 
 /** The certificate could not be read. */
@@ -156,6 +158,7 @@ export function inspectServerCertificate(host: string, port: number, options: Ce
       }
       const identity = hostnameProblem(x509, options.servername);
       const authorizationError = socket.authorizationError as unknown as string | Error | null | undefined;
+      const protocol = socket.getProtocol();
       finish({
         outcome: 'ok',
         trusted: socket.authorized,
@@ -171,6 +174,7 @@ export function inspectServerCertificate(host: string, port: number, options: Ce
         signatureAlgorithm: signatureAlgorithmOf(x509.raw),
         ocspStapled,
         alpn: socket.alpnProtocol ?? false,
+        ...(protocol === null ? {} : { protocol }),
       });
     });
   });

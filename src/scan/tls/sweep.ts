@@ -57,9 +57,17 @@ export interface TlsScan {
 
 const NULL_AND_DEFLATE = [1, 0];
 
+/** The version name of `TLSSocket.getProtocol()` (`TLSv1` is TLS 1.0), when it is one the sweep probes. */
+function versionNamed(protocol: string | undefined): TlsVersionName | undefined {
+  const name = protocol === 'TLSv1' ? 'TLSv1.0' : protocol;
+  return name !== undefined && Object.hasOwn(TLS_VERSIONS, name) ? (name as TlsVersionName) : undefined;
+}
+
 /**
  * Scans the TLS setup of `host:port`: versions SSLv3 to TLS 1.3, accepted suites per version (the
  * cipher table's candidates; the five TLS 1.3 suites for 1.3), certificate facts, and findings.
+ * A version whose probe was refused although the certificate handshake negotiated it is unknown
+ * (an `error`), not refused.
  * @example const { findings } = await scanTls('example.com', 443, { servername: 'example.com' })
  */
 export async function scanTls(host: string, port: number, options: ScanTlsOptions): Promise<TlsScan> {
@@ -88,5 +96,11 @@ export async function scanTls(host: string, port: number, options: ScanTlsOption
     if (list !== undefined) ciphers[name] = list;
   });
   const facts = certificate as CertificateFacts | CertificateError;
+  const negotiated = facts.outcome === 'ok' ? versionNamed(facts.protocol) : undefined;
+  if (negotiated !== undefined && !versions[negotiated].accepted && versions[negotiated].error === undefined) {
+    // The server refused the raw ClientHello yet served node:tls the same version: it tells the
+    // probes apart (a ClientHello-fingerprinting firewall, a broken stack), so the refusal is unknown.
+    versions[negotiated] = { accepted: false, error: `the probe was refused, yet node:tls negotiated ${negotiated} with the server` };
+  }
   return { versions, ciphers, certificate: facts, findings: evaluateTls({ versions, ciphers, certificate: facts, ...(options.now === undefined ? {} : { now: options.now }) }) };
 }
