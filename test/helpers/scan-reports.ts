@@ -158,6 +158,7 @@ export const SCANNED_RESULT: ScanResult = {
     status: 200,
     headers: [
       ['server', 'nginx/1.18.0'],
+      ['x-powered-by', 'Express'],
       ['date', 'Fri, 14 Mar 2025 09:26:54 GMT'],
       ['content-type', 'text/html; charset=utf-8'],
       ['strict-transport-security', 'max-age=15552000; includeSubDomains'],
@@ -235,9 +236,9 @@ export const SCANNED_RESULT: ScanResult = {
       detail: 'served lacks the header',
     },
     {
-      header: 'server',
+      header: 'x-powered-by',
       kind: 'unexpected',
-      served: 'nginx/1.18.0',
+      served: 'Express',
       detail: 'the policy does not send the header',
     },
   ],
