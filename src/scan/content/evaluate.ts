@@ -1,7 +1,7 @@
 import { isLoopbackHost } from '../cookies/domain-scope.js';
 import { parseCsp } from '../csp/index.js';
 import { contentCspFacts, type ContentCspFacts } from './csp-facts.js';
-import { extractContent, type ResourceRef, type SubresourceRef } from './extract.js';
+import { extractContent, type PageContent, type ResourceRef, type SubresourceRef } from './extract.js';
 import { finding } from '../finding.js';
 import { CONTENT_FINDINGS, type ContentFinding } from './findings.js';
 
@@ -14,6 +14,8 @@ export interface ContentContext {
    * policy. A `<meta http-equiv="Content-Security-Policy">` in the page is added to it.
    */
   readonly csp?: ContentCspFacts;
+  /** The page already extracted (`extractContent`), so the HTML is not parsed again. */
+  readonly content?: PageContent;
 }
 
 /** Integrity hash algorithms browsers accept (SRI §3.3.3); any other token is ignored. */
@@ -52,7 +54,7 @@ const EVIDENCE_CHARS = 120;
  */
 export function evaluateContent(html: string, context: ContentContext): ContentFinding[] {
   const page = context.url;
-  const content = extractContent(html, page);
+  const content = context.content ?? extractContent(html, page);
   const findings: ContentFinding[] = [];
   const https = page.protocol === 'https:';
   const metaPolicies = content.metaCsp.flatMap((meta) => parseCsp(meta, 'meta'));

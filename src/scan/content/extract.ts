@@ -3,6 +3,8 @@ import type { DefaultTreeAdapterMap } from 'parse5';
 
 type Node = DefaultTreeAdapterMap['node'];
 type Element = DefaultTreeAdapterMap['element'];
+/** A document as parse5 builds it. */
+export type ParsedDocument = DefaultTreeAdapterMap['document'];
 
 /** A URL-valued attribute as written and as the browser resolves it (absent when it does not parse). */
 export interface ResourceRef {
@@ -84,7 +86,7 @@ interface RawSubresource extends Raw {
  * @see https://html.spec.whatwg.org/multipage/urls-and-fetching.html#document-base-url
  * @example extractContent('<script src="/a.js"></script>', new URL('https://example.com/')).scripts[0]?.url?.href
  */
-export function extractContent(html: string, pageUrl: URL): PageContent {
+export function extractContent(html: string | ParsedDocument, pageUrl: URL): PageContent {
   const scripts: RawSubresource[] = [];
   const stylesheets: RawSubresource[] = [];
   const frames: Raw[] = [];
@@ -94,7 +96,7 @@ export function extractContent(html: string, pageUrl: URL): PageContent {
   const metaCsp: string[] = [];
   let base: Raw | undefined;
 
-  const stack: Node[] = [parse(typeof html === 'string' ? html : String(html ?? ''))];
+  const stack: Node[] = [typeof html === 'object' && html !== null ? html : parse(typeof html === 'string' ? html : String(html ?? ''))];
   while (stack.length > 0) {
     const node = stack.pop() as Node;
     if (!('childNodes' in node)) continue;

@@ -6,7 +6,7 @@
 import { defaultTreeAdapter, parse, type DefaultTreeAdapterMap, type TreeAdapter } from 'parse5';
 import { evaluateContent } from '../content/evaluate.js';
 import { contentCspFacts } from '../content/csp-facts.js';
-import { extractContent, type PageContent } from '../content/extract.js';
+import { extractContent, type PageContent, type ParsedDocument } from '../content/extract.js';
 import { describeCookie, parseSetCookie } from '../cookies/parse-set-cookie.js';
 import { evaluateCookies } from '../cookies/evaluate.js';
 import { evaluateCsp } from '../csp/evaluate.js';
@@ -76,16 +76,17 @@ export interface PageJudgement {
  * Runs every check that reads the page's answer: headers (with what the CSP says about framing),
  * HSTS, CSP (enforced header, `<meta>`, or report-only when nothing is enforced), cookies, the
  * HTML content and a directory listing. HTML that does not parse within `parseBudgetMs` (see
- * {@link unparsableHtml}) skips the content checks, with an error line saying so.
+ * {@link parseWithin}) skips the content checks, with an error line saying so.
  */
 export function judgePage(page: FetchedPage, now: Date | undefined, parseBudgetMs = DEFAULT_PARSE_BUDGET_MS): PageJudgement {
   const { url, response } = page;
   const headers = response.headers;
   const https = url.protocol === 'https:';
   const text = looksLikeHtml(response) ? Buffer.from(response.body).toString('utf8') : undefined;
-  const unparsable = text === undefined ? undefined : unparsableHtml(text, parseBudgetMs);
+  const parsed = text === undefined ? undefined : parseWithin(text, parseBudgetMs);
+  const unparsable = parsed !== undefined && 'error' in parsed ? parsed.error : undefined;
   const html = unparsable === undefined ? text : undefined;
-  const content = html === undefined ? undefined : extractContent(html, url);
+  const content = parsed === undefined || 'error' in parsed ? undefined : extractContent(parsed.document, url);
 
   const enforced = valuesOf(headers, 'Content-Security-Policy');
   const enforcedPolicies = enforced.flatMap((value) => parseCsp(value));
@@ -99,7 +100,7 @@ export function judgePage(page: FetchedPage, now: Date | undefined, parseBudgetM
     ...evaluateHsts(valuesOf(headers, 'Strict-Transport-Security'), { https }),
     ...cspFindings(headers, enforcedPolicies, content?.metaCsp ?? []).filter((found) => !(unframed && found.id === CSP_FINDINGS.missingFrameAncestors.id)),
     ...evaluateCookies(valuesOf(headers, 'Set-Cookie'), { url, https, ...(now === undefined ? {} : { now }) }),
-    ...(html === undefined ? [] : evaluateContent(html, { url, csp: contentCspFacts(enforcedPolicies) })),
+    ...(html === undefined || content === undefined ? [] : evaluateContent(html, { url, csp: contentCspFacts(enforcedPolicies), content })),
     ...evaluateExposure(url.pathname, response),
   ];
   const report: ReportedPage = { url: url.href, status: response.status, headers: headers.map(hideCookieValue) };
@@ -110,15 +111,14 @@ export function judgePage(page: FetchedPage, now: Date | undefined, parseBudgetM
 class OutOfTime extends Error {}
 
 /**
- * Why the content checks must not read `html`, or undefined when they may. parse5 runs the WHATWG
+ * The page's document, or why the content checks must not read it. parse5 runs the WHATWG
  * algorithm, which hostile markup makes quadratic or worse: 200 000 unclosed `<div>` take minutes,
  * `<p><b x=N></p>` repeated fills the heap, deeply nested `<template>` overflows the stack. So the
- * HTML is parsed once first through a tree adapter that gives up after `budgetMs` (every adapter
- * call counts, the parser's scope walks included); the content checks then parse it again, in about
- * the same time.
- * @example unparsableHtml('<div>'.repeat(200_000), 800) // 'the HTML did not parse within 800 ms'
+ * HTML is parsed once, through a tree adapter that gives up after `budgetMs` (every adapter call
+ * counts, the parser's scope walks included), and the content checks read that document.
+ * @example parseWithin('<div>'.repeat(200_000), 800) // { error: 'the HTML did not parse within 800 ms' }
  */
-export function unparsableHtml(html: string, budgetMs: number): string | undefined {
+export function parseWithin(html: string, budgetMs: number): { readonly document: ParsedDocument } | { readonly error: string } {
   const deadline = Date.now() + budgetMs;
   let calls = 0;
   const timed = Object.entries(defaultTreeAdapter).map(([name, method]: [string, (...args: unknown[]) => unknown]) => [
@@ -129,10 +129,9 @@ export function unparsableHtml(html: string, budgetMs: number): string | undefin
     },
   ]);
   try {
-    parse(html, { treeAdapter: Object.fromEntries(timed) as TreeAdapter<DefaultTreeAdapterMap> });
-    return undefined;
+    return { document: parse(html, { treeAdapter: Object.fromEntries(timed) as TreeAdapter<DefaultTreeAdapterMap> }) };
   } catch (error) {
-    return error instanceof OutOfTime ? `the HTML did not parse within ${budgetMs} ms` : `the HTML parser failed: ${error instanceof Error ? error.message : String(error)}`;
+    return { error: error instanceof OutOfTime ? `the HTML did not parse within ${budgetMs} ms` : `the HTML parser failed: ${error instanceof Error ? error.message : String(error)}` };
   }
 }
 
