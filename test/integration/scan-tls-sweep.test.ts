@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TlsOptions } from 'node:tls';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scanTls } from '../../src/scan/tls/index.js';
@@ -55,6 +58,21 @@ describe('scanTls', () => {
     const scan = await scanTls(HOST, port, { servername: 'localhost', ca: rsa.cert, timeoutMs: 2000 });
     expect(scan.versions['TLSv1.2'].accepted).toBe(true);
     expect(scan.ciphers['TLSv1.2']?.ciphers.map((c) => c.name).sort()).toEqual(['TLS_ECDHE_RSA_WITH_ARIA_128_GCM_SHA256', 'TLS_RSA_WITH_AES_128_CCM']);
+  });
+
+  it('does not take a common name for a subjectAltName: a CN-only certificate does not cover the host (TLS-013)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aegis-cn-only-'));
+    const [cert, key] = [join(dir, 'cert.pem'), join(dir, 'key.pem')];
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '30', '-subj', '/CN=localhost'], { stdio: 'ignore' });
+    try {
+      const pem = readFileSync(cert);
+      const port = await tlsServer({ cert: pem, key: readFileSync(key) });
+      const scan = await scanTls(HOST, port, { servername: 'localhost', ca: pem, timeoutMs: 2000 });
+      expect(scan.certificate).toMatchObject({ outcome: 'ok', trusted: true, hostnameMatch: false, hostnameError: 'localhost is not covered by the certificate (subjectAltName: none)' });
+      expect(ids(scan.findings)).toContain('AEGIS-SCAN-TLS-013');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reports a server that prefers a weak suite over a strong one it supports', async () => {

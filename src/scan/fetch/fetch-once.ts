@@ -4,6 +4,7 @@ import { request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders 
 import { request as httpsRequest } from 'node:https';
 import type { FetchedResponse } from '../exposures/response.js';
 import type { ReceivedHeader } from '../headers/header-list.js';
+import { LENIENT_CLIENT_TLS } from '../tls/versions.js';
 
 /** Options of {@link fetchOnce}. */
 export interface FetchOnceOptions {
@@ -45,8 +46,9 @@ export const DEFAULT_MAX_BODY_BYTES = 1_000_000;
  * connect, handshake, headers and body, so a slow or endless body ends at the deadline (as an
  * error) or at the byte bound (as `truncated: true`).
  *
- * **Certificates are not verified** (`rejectUnauthorized: false`): the scanner fetches to read what
- * a site serves; trust is judged separately by the TLS sweep.
+ * **Certificates are not verified** (`rejectUnauthorized: false`), and TLS 1.0/1.1 and legacy suites
+ * are accepted (`LENIENT_CLIENT_TLS`): the scanner fetches to read what a site serves; its TLS is
+ * judged separately by the TLS sweep.
  * @see https://nodejs.org/api/http.html#httprequesturl-options-callback
  * @example const res = await fetchOnce('https://example.com/', { timeoutMs: 5000 }); if (!('error' in res)) res.status;
  */
@@ -75,7 +77,7 @@ export function fetchOnce(url: string, options: FetchOnceOptions): Promise<Fetch
       resolve(outcome);
     };
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
-    const tls = target.protocol === 'https:' ? { rejectUnauthorized: false, ...(servername === undefined ? {} : { servername }) } : {};
+    const tls = target.protocol === 'https:' ? { rejectUnauthorized: false, ...LENIENT_CLIENT_TLS, ...(servername === undefined ? {} : { servername }) } : {};
     const req = send(target, { method, headers, agent: false, ...tls }, (res: IncomingMessage) => {
       const base = { status: res.statusCode ?? 0, headers: pairs(res.rawHeaders) };
       const done = (truncated: boolean): void => finish({ ...base, body: new Uint8Array(Buffer.concat(chunks, kept)), truncated });

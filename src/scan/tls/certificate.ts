@@ -9,6 +9,7 @@ import type { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import { connect, type ConnectionOptions } from 'node:tls';
 import { objectIdentifier } from '../../tls/der.js';
+import { LENIENT_CLIENT_TLS } from './versions.js';
 
 /** What the certificate handshake learned. */
 export interface CertificateFacts {
@@ -110,7 +111,9 @@ function keyBits(cert: X509Certificate): number | undefined {
 
 /** Why `cert` does not cover `name` (subjectAltName, RFC 6125 wildcards via X509Certificate.checkHost/checkIP), or undefined. */
 function hostnameProblem(cert: X509Certificate, name: string): string | undefined {
-  const covered = isIP(name) === 0 ? cert.checkHost(name, { subject: 'default' }) : cert.checkIP(name);
+  // subject 'never': browsers ignore the common name, so a certificate without a subjectAltName
+  // for the host does not cover it (CA/Browser Forum baseline requirements, RFC 6125 §6.4.4).
+  const covered = isIP(name) === 0 ? cert.checkHost(name, { subject: 'never' }) : cert.checkIP(name);
   return covered === undefined ? `${name} is not covered by the certificate (subjectAltName: ${cert.subjectAltName ?? 'none'})` : undefined;
 }
 
@@ -134,6 +137,7 @@ export function inspectServerCertificate(host: string, port: number, options: Ce
       // trust is the chain only; the host name is checked separately (hostnameProblem)
       checkServerIdentity: () => undefined,
       ALPNProtocols: ['h2', 'http/1.1'],
+      ...LENIENT_CLIENT_TLS,
       ca: options.ca as string | Buffer | Array<string | Buffer> | undefined,
     };
     const socket = connect(connectOptions);

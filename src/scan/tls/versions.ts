@@ -26,3 +26,11 @@ export function tlsVersionName(code: number): string {
   const found = Object.entries(TLS_VERSIONS).find(([, value]) => value === code);
   return found ? found[0] : `0x${code.toString(16).padStart(4, '0')}`;
 }
+
+/**
+ * node:tls client options that still connect to a server speaking only TLS 1.0/1.1 or legacy
+ * suites, which Node's defaults (TLS 1.2+, security level 1+) refuse: the scanner reads what a
+ * site serves, and judges its TLS separately (the raw sweep). Used by the page fetch and the
+ * certificate handshake.
+ */
+export const LENIENT_CLIENT_TLS = { minVersion: 'TLSv1', ciphers: 'DEFAULT:@SECLEVEL=0' } as const;
