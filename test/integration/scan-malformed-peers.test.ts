@@ -163,7 +163,7 @@ describe('an https:// target whose port does not speak TLS', () => {
 
   it('answers the ClientHello with garbage: unreachable with the OpenSSL error', async () => {
     const port = await servers.raw((socket) => socket.end('HTTP/1.1 400 Bad Request\r\n\r\n'));
-    expectUnreachable(await timedScan(target(port), only), /^GET https:\/\/127\.0\.0\.1:\d+\/: write EPROTO [0-9A-F]+:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:.*\n$/, bound({ probes: 0 }));
+    expectUnreachable(await timedScan(target(port), only), /^GET https:\/\/127\.0\.0\.1:\d+\/: EPROTO: wrong version number$/, bound({ probes: 0 }));
   });
 
   it('sends a truncated ServerHello and closes: unreachable, disconnected before the handshake', async () => {
@@ -173,7 +173,7 @@ describe('an https:// target whose port does not speak TLS', () => {
 
   it('sends a handshake_failure alert: unreachable with the alert', async () => {
     const port = await servers.raw((socket) => socket.end(Buffer.from('15030300020228', 'hex')));
-    expectUnreachable(await timedScan(target(port), only), /^GET https:\/\/127\.0\.0\.1:\d+\/: write EPROTO [0-9A-F]+:error:0A000410:SSL routines:ssl3_read_bytes:sslv3 alert handshake failure:.*SSL alert number 40\n$/, bound({ probes: 0 }));
+    expectUnreachable(await timedScan(target(port), only), /^GET https:\/\/127\.0\.0\.1:\d+\/: EPROTO: sslv3 alert handshake failure \(alert 40\)$/, bound({ probes: 0 }));
   });
 
   it('half-closes (end()) right after accepting: unreachable, disconnected before the handshake', async () => {

@@ -4,6 +4,7 @@ import { request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders 
 import { request as httpsRequest } from 'node:https';
 import type { FetchedResponse } from '../exposures/response.js';
 import type { ReceivedHeader } from '../headers/header-list.js';
+import { errorMessage } from '../error-message.js';
 import { LENIENT_CLIENT_TLS } from '../tls/versions.js';
 
 /** Options of {@link fetchOnce}. */
@@ -93,11 +94,11 @@ export function fetchOnce(url: string, options: FetchOnceOptions): Promise<Fetch
         kept += chunk.length;
       });
       res.on('end', () => done(false));
-      res.on('error', (error) => finish({ error: message(error) }));
+      res.on('error', (error) => finish({ error: errorMessage(error) }));
       res.on('aborted', () => finish({ error: 'connection closed before the body ended' }));
     });
     const timer = setTimeout(() => finish({ error: `timed out after ${timeoutMs} ms` }), timeoutMs);
-    req.on('error', (error) => finish({ error: message(error) }));
+    req.on('error', (error) => finish({ error: errorMessage(error) }));
     req.end();
   });
 }
@@ -107,12 +108,4 @@ function pairs(raw: readonly string[]): ReceivedHeader[] {
   const result: ReceivedHeader[] = [];
   for (let i = 0; i + 1 < raw.length; i += 2) result.push([raw[i] ?? '', raw[i + 1] ?? '']);
   return result;
-}
-
-function message(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return code !== undefined && !error.message.includes(code) ? `${code}: ${error.message}` : error.message;
-  }
-  return String(error);
 }

@@ -9,6 +9,7 @@ import type { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import { connect, type ConnectionOptions } from 'node:tls';
 import { objectIdentifier } from '../../tls/der.js';
+import { errorMessage } from '../error-message.js';
 import { LENIENT_CLIENT_TLS } from './versions.js';
 
 /** What the certificate handshake learned. */
@@ -152,7 +153,7 @@ export function inspectServerCertificate(host: string, port: number, options: Ce
     socket.on('OCSPResponse', (response: Buffer | null) => {
       if (response !== null && response.length > 0) ocspStapled = true;
     });
-    socket.on('error', (error) => finish({ outcome: 'error', message: error.message }));
+    socket.on('error', (error) => finish({ outcome: 'error', message: errorMessage(error) }));
     socket.on('close', () => finish({ outcome: 'error', message: 'connection closed before the handshake completed' }));
     socket.on('secureConnect', () => {
       const x509 = socket.getPeerX509Certificate();
