@@ -2,11 +2,13 @@
 // enumeration included, against testssl.sh from Debian's packages on the same server, in the same
 // run; then the protocol and cipher verdicts of both tools side by side.
 //
-// Two targets, each a node:https server in a child process with a plain-HTTP port that redirects
+// Three targets, each a node:https server in a child process with a plain-HTTP port that redirects
 // to it (the redirect check has something to follow):
 // - modern: EC P-256 certificate, TLS 1.2 + 1.3, ECDHE AEAD suites (Mozilla "intermediate").
 // - legacy: RSA 2048 certificate, TLS 1.0 to 1.3, ECDHE/DHE/RSA key exchange with CBC and GCM
 //   suites (Mozilla "old" without DES-CBC3-SHA, which Node's OpenSSL does not build), `@SECLEVEL=0`.
+// - everything: RSA 2048 certificate, TLS 1.0 to 1.3, `ALL:@SECLEVEL=0`: every suite this OpenSSL
+//   can serve with an RSA key (ARIA, CCM, Camellia, anonymous DH…).
 // Both certificates are made with openssl for this run and trusted by both tools (`ca` for the
 // scan, `--add-ca` for testssl), so neither spends its time on an untrusted chain differently.
 //
@@ -54,6 +56,12 @@ const TARGETS = {
         'ECDHE-ECDSA-AES256-SHA:ECDHE-RSA-AES256-SHA:DHE-RSA-AES128-SHA256:DHE-RSA-AES256-SHA256:AES128-GCM-SHA256:AES256-GCM-SHA384:AES128-SHA256:AES256-SHA256:' +
         'AES128-SHA:AES256-SHA:@SECLEVEL=0',
     },
+  },
+  // Every suite this OpenSSL serves with an RSA certificate (ARIA, CCM, Camellia, anonymous DH…):
+  // the scan's suite table must know them all to agree with testssl.
+  everything: {
+    key: ['-newkey', 'rsa:2048'],
+    tls: { minVersion: 'TLSv1', dhparam: 'auto', ciphers: 'ALL:@SECLEVEL=0' },
   },
 };
 
