@@ -6,9 +6,7 @@
 
 import type { ScanFinding } from './finding.js';
 import type { ScanCategory } from './grade/categories.js';
-import type { Grade } from './grade/letters.js';
-import type { AppliedCap } from './grade/caps.js';
-import type { CategoryGrade } from './grade/score.js';
+import type { ScanGrade } from './grade/score.js';
 import type { ReceivedHeader } from './headers/header-list.js';
 import type { TlsVersionName } from './tls/versions.js';
 import type { RedirectHop } from './transport/redirect-chain.js';
@@ -86,12 +84,8 @@ export interface DriftEntry {
   readonly detail: string;
 }
 
-/** The grade of one target. */
-export interface ReportedGrade {
-  readonly overall: { readonly grade: Grade; readonly score: number };
-  readonly categories: Partial<Record<ScanCategory, CategoryGrade>>;
-  readonly caps: readonly AppliedCap[];
-}
+/** The grade of one target: what `gradeScan` returns (docs/scan-grading.md). */
+export type ReportedGrade = ScanGrade;
 
 /** The scan of one URL. */
 export interface ScanResult {

@@ -124,7 +124,7 @@ export async function scan(target: string, options: ScanOptions = {}): Promise<S
     startedAt,
     durationMs: Date.now() - started,
     categoriesScanned,
-    grade: { overall: grade.overall, categories: grade.categories, caps: grade.caps },
+    grade,
     findings: reported,
     redirects: chain,
     ...(chain.length === 0 ? {} : { hstsPreload: preloadEligibility(chain) }),
