@@ -15,6 +15,7 @@ import { main } from '../src/cli/main.js';
 import type { ScanReport } from '../src/scan/result.js';
 import { certificateFiles } from './helpers/certificates.js';
 import { recordingIo } from './helpers/command-io.js';
+import { sarifErrors, scanReportErrors } from './helpers/report-schemas.js';
 import { ROOT, startDemo, stopDemo, type DemoProcess } from './helpers/demo-process.js';
 
 const VERSION = '9.9.9-test';
@@ -108,6 +109,7 @@ describe('aegis scan: the demo site', () => {
   it('--format json prints the report: one result, graded A+, the tool version', async () => {
     const result = await scanCommand([url, ...demoOptions(), '--format', 'json']);
     const report = JSON.parse(result.stdout) as ScanReport;
+    expect(scanReportErrors(report)).toEqual([]);
     expect([result.code, report.schemaVersion, report.tool, report.results.length]).toEqual([0, '1.0', { name: 'aegis', version: VERSION }, 1]);
     expect(report.results[0]?.grade?.overall).toEqual({ grade: 'A+', score: 100 });
   });
@@ -115,6 +117,7 @@ describe('aegis scan: the demo site', () => {
   it('--format sarif prints a SARIF 2.1.0 log with one result per finding', async () => {
     const result = await scanCommand([url, ...demoOptions(), '--format', 'sarif']);
     const log = JSON.parse(result.stdout) as { version: string; runs: Array<{ results: Array<{ ruleId: string }> }> };
+    expect(sarifErrors(log)).toEqual([]);
     expect([result.code, log.version]).toEqual([0, '2.1.0']);
     expect(log.runs[0]?.results.map((r) => r.ruleId)).toEqual(['AEGIS-SCAN-TLS-017', 'AEGIS-SCAN-TLS-018', 'AEGIS-SCAN-HDR-024', 'AEGIS-SCAN-CSP-026']);
   });

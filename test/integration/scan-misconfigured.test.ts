@@ -15,6 +15,7 @@ import { fetchOnce } from '../../src/scan/fetch/index.js';
 import { scan, type ScanCategory, type ScanResult } from '../../src/scan/index.js';
 import { formatScanHtml, formatScanJson, formatScanSarif, formatScanText } from '../../src/scan/report/index.js';
 import { rsaCertificateFiles } from '../helpers/certificates.js';
+import { sarifErrors, scanReportErrors } from '../helpers/report-schemas.js';
 import { CERTIFICATE_NAME, FIXTURE_SECRETS, startMisconfiguredSite, startRedirectChains, type MisconfiguredSite, type RedirectChains } from '../helpers/misconfigured-site.js';
 
 let site: MisconfiguredSite;
@@ -286,6 +287,12 @@ describe('aegis scan of the misconfigured site', () => {
       ['AEGIS-SCAN-CSP-014', 'A-', csp],
       ['AEGIS-SCAN-CSP-015', 'A-', csp],
     ]);
+  });
+
+  it('gives a JSON report valid against docs/scan-result.schema.json, and a valid SARIF 2.1.0 log', () => {
+    const report = { schemaVersion: '1.0' as const, tool: { name: 'aegis' as const, version: 'test' }, results: [result] };
+    expect(scanReportErrors(JSON.parse(formatScanJson(report)))).toEqual([]);
+    expect(sarifErrors(JSON.parse(formatScanSarif(report)))).toEqual([]);
   });
 
   it('never puts a cookie value or a .env value in the result or any report format', async () => {

@@ -1,7 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import type { FindingKind } from '../../src/scan/finding.js';
 import { CONTENT_FINDING_TABLE } from '../../src/scan/content/findings.js';
@@ -15,17 +11,11 @@ import { TRANSPORT_FINDING_TABLE } from '../../src/scan/transport/findings.js';
 import { GRADES, SCAN_CATEGORIES, categoryOf, gradeScan } from '../../src/scan/grade/index.js';
 import { TLS_VERSIONS } from '../../src/scan/tls/versions.js';
 import { SCAN_SCHEMA_VERSION } from '../../src/scan/result.js';
-import { SCAN_RESULT_SCHEMA_ID, SCAN_RESULT_SCHEMA_PATH, formatScanJson } from '../../src/scan/report/json.js';
+import { SCAN_RESULT_SCHEMA_ID, formatScanJson } from '../../src/scan/report/json.js';
+import { SCAN_RESULT_SCHEMA, scanReportErrors } from '../helpers/report-schemas.js';
 import { FIXTURE_REPORTS, HTTP_ONLY_RESULT, MULTI_TARGET_REPORT, SCANNED_REPORT, SCANNED_RESULT, UNREACHABLE_REPORT, UNREACHABLE_RESULT } from '../helpers/scan-reports.js';
 
-// ajv-formats is CommonJS: under NodeNext its default import is the module, whose `default` is the plugin.
-const addFormats = addFormatsModule.default;
-
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const schema = JSON.parse(readFileSync(root + SCAN_RESULT_SCHEMA_PATH, 'utf8')) as Record<string, unknown> & { $defs: Record<string, { enum?: unknown[] }> };
-const ajv = new Ajv2020({ strict: true, allErrors: true });
-addFormats(ajv);
-const validate = ajv.compile(schema);
+const schema = SCAN_RESULT_SCHEMA;
 
 const REMOVE = Symbol('remove');
 
@@ -40,9 +30,7 @@ function edit(report: unknown, path: ReadonlyArray<string | number>, value: unkn
   return copy;
 }
 
-function errorsOf(data: unknown): string[] {
-  return validate(data) ? [] : (validate.errors ?? []).map((error) => `${error.instancePath} ${error.message ?? ''}`);
-}
+const errorsOf = scanReportErrors;
 
 describe('docs/scan-result.schema.json', () => {
   it('compiles in ajv strict mode as draft 2020-12, with the $id the code exports', () => {

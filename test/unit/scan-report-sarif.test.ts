@@ -1,29 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import Ajv04Module from 'ajv-draft-04';
-import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import type { ScanReport, ScanResult } from '../../src/scan/result.js';
 import { AEGIS_DOCS_URL } from '../../src/scan/report/json.js';
 import { SARIF_SCHEMA_URI, formatScanSarif } from '../../src/scan/report/sarif.js';
+import { sarifErrors } from '../helpers/report-schemas.js';
 import { FIXTURE_REPORTS, HTTP_ONLY_RESULT, MULTI_TARGET_REPORT, SCANNED_REPORT, SCANNED_RESULT, UNREACHABLE_REPORT } from '../helpers/scan-reports.js';
 
-// The official SARIF 2.1.0 schema (2.1.0-rtm.5, draft-04) as Microsoft's SARIF SDK ships it in
-// @microsoft/jest-sarif. Two ajv relaxations, both needed by the schema itself:
-// - strictRequired: false: its anyOf branches name required properties defined one level up;
-// - unicodeRegExp: false: its `language` pattern has a stray `]`, invalid with the `u` flag.
-const require = createRequire(import.meta.url);
-const sarifSchema = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8')) as Record<string, unknown>;
-// Both are CommonJS: under NodeNext the default import is the module, whose `default` is the export.
-const Ajv04 = Ajv04Module.default;
-const addFormats = addFormatsModule.default;
-const ajv = new Ajv04({ strict: true, strictRequired: false, unicodeRegExp: false, allErrors: true });
-addFormats(ajv);
-const validate = ajv.compile(sarifSchema);
-
-function errorsOf(data: unknown): string[] {
-  return validate(data) ? [] : (validate.errors ?? []).map((error) => `${error.instancePath} ${error.message ?? ''}`);
-}
+const errorsOf = sarifErrors;
 
 interface SarifResult {
   ruleId: string;
