@@ -10,7 +10,7 @@
 export { scan, scanAll, scanTargetUrl } from './run/scan.js';
 export type { ScanAllOptions, ScanOptions, ScanProgress } from './run/options.js';
 export { SCAN_SCHEMA_VERSION } from './result.js';
-export type { DriftEntry, ReportedCertificate, ReportedFinding, ReportedGrade, ReportedPage, ReportedTls, ReportedVersion, ScanReport, ScanResult } from './result.js';
+export type { DriftEntry, ReportedCertificate, ReportedFinding, ReportedGrade, ReportedGroups, ReportedPage, ReportedTls, ReportedVersion, ScanReport, ScanResult } from './result.js';
 export type { ScanFinding, ScanSeverity } from './finding.js';
 export { GRADES, SCAN_CATEGORIES, gradeScan } from './grade/index.js';
 export type { Grade, ScanCategory } from './grade/index.js';

@@ -53,11 +53,24 @@ export interface ReportedCertificate {
   readonly alpn: string | false;
 }
 
+/** The key exchange groups the server accepts, each offered alone (testssl.sh's "elliptic curves offered"). */
+export interface ReportedGroups {
+  /** The version they were offered at: `TLSv1.3`, or `TLSv1.2` (elliptic curves only) when the server speaks no TLS 1.3. */
+  readonly version: 'TLSv1.3' | 'TLSv1.2';
+  /** The accepted groups by IANA name (e.g. `x25519`, `secp256r1`, `ffdhe2048`, `X25519MLKEM768`), in the scan's table order. */
+  readonly accepted: readonly string[];
+  /** False when the enumeration was cut short (then `accepted` is partial, and `error` says why). */
+  readonly complete: boolean;
+  readonly error?: string;
+}
+
 /** What the TLS sweep found, for the report. */
 export interface ReportedTls {
   readonly host: string;
   readonly port: number;
   readonly versions: Readonly<Record<TlsVersionName, ReportedVersion>>;
+  /** The key exchange groups accepted. */
+  readonly groups?: ReportedGroups;
   readonly certificate: ReportedCertificate | { readonly error: string };
 }
 

@@ -199,6 +199,7 @@ export const SCANNED_RESULT: ScanResult = {
         ciphersComplete: true,
       },
     },
+    groups: { version: 'TLSv1.3', accepted: ['x25519', 'secp256r1', 'secp384r1'], complete: true },
     certificate: {
       trusted: true,
       hostnameMatch: true,

@@ -61,7 +61,7 @@ describe('aegis scan of the demo site (production profile)', () => {
     ]);
   });
 
-  it('saw the redirect, TLS 1.2 and 1.3 only, and a trusted certificate', () => {
+  it('saw the redirect, TLS 1.2 and 1.3 only, the groups of the Aegis TLS profile, and a trusted certificate', () => {
     expect(result.redirects.map((hop) => ('error' in hop ? hop.error : hop.status))).toEqual([308, 200]);
     const versions = result.tls?.versions;
     expect(Object.entries(versions ?? {}).map(([name, version]) => [name, version.accepted])).toEqual([
@@ -71,6 +71,8 @@ describe('aegis scan of the demo site (production profile)', () => {
       ['TLSv1.2', true],
       ['TLSv1.3', true],
     ]);
+    // TLS_CURVES of src/serve/tls-profile.ts: X25519:prime256v1:secp384r1.
+    expect(result.tls?.groups).toEqual({ version: 'TLSv1.3', accepted: ['x25519', 'secp256r1', 'secp384r1'], complete: true });
     expect(result.tls?.certificate).toMatchObject({ trusted: true, hostnameMatch: true });
   });
 });

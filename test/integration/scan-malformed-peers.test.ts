@@ -309,6 +309,8 @@ describe('probes without a usable answer', () => {
     expect(result.errors).toEqual([`TLS TLSv1.3: ${contradiction}`]);
     expect(result.tls?.versions['TLSv1.3']).toEqual({ accepted: false, error: contradiction });
     expect(result.tls?.versions['TLSv1.2']).toEqual({ accepted: false });
+    // The group probe is refused at TLS 1.3 too, so it lists the TLS 1.2 curves (none): incomplete, since TLS 1.3 is unknown.
+    expect(result.tls?.groups).toEqual({ version: 'TLSv1.2', accepted: [], complete: false, error: 'TLS 1.3 groups not listed: the group probe was refused at TLS 1.3, yet the version sweep found TLSv1.3 unknown' });
     expect(ids(result)).toEqual(['TLS-004', ...BACKEND_TLS, 'TLS-021', ...BARE_PAGE, SECURITY_TXT_HTML]);
     expect(evidence(result, 'TLS-021')).toBe(`TLSv1.3: ${contradiction}`);
     expect(elapsed).toBeLessThan(bound({ probes: PAGE_PROBES, longestChain: 2 }));

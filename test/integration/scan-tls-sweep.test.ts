@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TlsOptions } from 'node:tls';
 import { afterAll, describe, expect, it } from 'vitest';
-import { scanTls } from '../../src/scan/tls/index.js';
+import { enumerateGroups, NAMED_GROUPS, probeHello, scanTls, TLS13_SUITES, TLS_VERSIONS } from '../../src/scan/tls/index.js';
 import { certificateFiles, rsaCertificateFiles } from '../helpers/certificates.js';
 import { HOST, TestServers } from '../helpers/test-servers.js';
 
@@ -92,6 +92,14 @@ describe('scanTls', () => {
     expect(otherScan.findings[1]?.evidence).toBe('localhost is not covered by the certificate (subjectAltName: DNS:other.example, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1)');
   });
 
+  it('lists the key exchange groups with the versions: a default server accepts x25519 first, at TLS 1.3', async () => {
+    const port = await tlsServer(ec);
+    const scan = await scanTls(HOST, port, { servername: 'localhost', ca: ec.cert, timeoutMs: 2000 });
+    expect(scan.groups).toMatchObject({ version: 'TLSv1.3', complete: true });
+    expect(scan.groups.groups.slice(0, 3)).toEqual(['x25519', 'secp256r1', 'secp384r1']);
+    expect(scan.groups.error).toBeUndefined();
+  });
+
   it('turns a garbage server and a silent one into error entries within the timeout', async () => {
     const garbage = await servers.raw((socket) => socket.end('HTTP/1.1 400 Bad Request\r\n\r\n'));
     const silent = await servers.raw(() => undefined);
@@ -101,8 +109,78 @@ describe('scanTls', () => {
       expect(Date.now() - started).toBeLessThan(2500);
       expect(Object.values(scan.versions).every((v) => !v.accepted && v.error !== undefined)).toBe(true);
       expect(scan.ciphers).toEqual({});
+      expect(scan.groups).toMatchObject({ version: 'TLSv1.3', groups: [], complete: false });
+      expect(scan.groups.error).toBe(port === garbage ? 'not a TLS handshake record at byte 0: 485454502f' : 'no answer within 400 ms');
       expect(scan.certificate.outcome).toBe('error');
       expect(ids(scan.findings)).toEqual(['AEGIS-SCAN-TLS-021']);
     }
+  });
+});
+
+/** Whether `openssl s_client` completes a handshake with `args`; run asynchronously, since the server lives in this process. */
+function opensslConnects(port: number, args: readonly string[]): Promise<boolean> {
+  return new Promise((resolve) => {
+    const child = spawn('openssl', ['s_client', '-connect', `${HOST}:${port}`, '-servername', 'localhost', '-brief', ...args], { stdio: ['pipe', 'ignore', 'ignore'], timeout: 5000 });
+    child.on('error', () => resolve(false));
+    child.on('close', (code) => resolve(code === 0));
+    child.stdin.end();
+  });
+}
+
+/**
+ * What `openssl s_client` gets when it offers each group alone (an independent check of the raw
+ * probe): the names it completes a handshake with. The hybrid ML-KEM groups are left out: this
+ * OpenSSL (3.0) does not know them.
+ */
+async function opensslGroups(port: number, version: 'tls1_2' | 'tls1_3', cipher?: string): Promise<string[]> {
+  const candidates = NAMED_GROUPS.filter((group) => group.kind !== 'hybrid' && (version === 'tls1_3' || group.kind === 'ec')).map((group) => group.name);
+  const accepted: string[] = [];
+  for (const name of candidates) {
+    if (await opensslConnects(port, [`-${version}`, '-groups', name, ...(cipher === undefined ? [] : ['-cipher', cipher])])) accepted.push(name);
+  }
+  return accepted;
+}
+
+describe('key exchange groups', () => {
+  const options = { servername: 'localhost', timeoutMs: 2000 };
+
+  it('finds x25519 and secp256r1 on ecdhCurve X25519:P-256, as openssl s_client does', async () => {
+    const port = await tlsServer({ ...ec, ecdhCurve: 'X25519:P-256' });
+    expect(await enumerateGroups(HOST, port, options)).toEqual({ version: 'TLSv1.3', groups: ['x25519', 'secp256r1'], complete: true });
+    expect(await opensslGroups(port, 'tls1_3')).toEqual(['x25519', 'secp256r1']);
+    const scan = await scanTls(HOST, port, { ...options, ca: ec.cert });
+    expect(scan.groups).toEqual({ version: 'TLSv1.3', groups: ['x25519', 'secp256r1'], complete: true });
+  });
+
+  it('finds only secp384r1 on ecdhCurve P-384: a HelloRetryRequest names it, a ServerHello names x25519 elsewhere', async () => {
+    const port = await tlsServer({ ...ec, ecdhCurve: 'P-384' });
+    expect(await enumerateGroups(HOST, port, options)).toEqual({ version: 'TLSv1.3', groups: ['secp384r1'], complete: true });
+    const hello = { ...options, version: TLS_VERSIONS['TLSv1.3'], ciphers: TLS13_SUITES };
+    expect(await probeHello(HOST, port, hello)).toMatchObject({ outcome: 'accepted', helloRetry: true, group: 0x0018 });
+    expect(await probeHello(HOST, port, { ...hello, groups: [0x0018] })).toMatchObject({ outcome: 'accepted', helloRetry: true, group: 0x0018 });
+    expect(await probeHello(HOST, port, { ...hello, groups: [0x0017] })).toEqual({ outcome: 'rejected', reason: 'alert', alert: { kind: 'alert', level: 2, description: 40, name: 'handshake_failure' } });
+    expect(await probeHello(HOST, await tlsServer(ec), hello)).toMatchObject({ outcome: 'accepted', helloRetry: false, group: 0x001d });
+  });
+
+  it('falls back to the TLS 1.2 curves with the ECDHE suites on a TLS 1.2-only server with ecdhCurve P-256:P-521', async () => {
+    const port = await tlsServer({ ...rsa, maxVersion: 'TLSv1.2', ecdhCurve: 'P-256:P-521' });
+    expect(await enumerateGroups(HOST, port, options)).toEqual({ version: 'TLSv1.2', groups: ['secp256r1', 'secp521r1'], complete: true });
+    expect(await opensslGroups(port, 'tls1_2', 'ECDHE')).toEqual(['secp256r1', 'secp521r1']);
+    const scan = await scanTls(HOST, port, { ...options, ca: rsa.cert });
+    expect(scan.groups).toEqual({ version: 'TLSv1.2', groups: ['secp256r1', 'secp521r1'], complete: true });
+  });
+
+  // TLS 1.2 also uses supported_groups for the certificate (RFC 8422 §5.1): a P-256 ECDSA server
+  // refuses a client that lists only P-521, so offering each curve alone finds only the
+  // certificate's curve. openssl s_client -groups sees the same.
+  it('over TLS 1.2 with an ECDSA P-256 certificate, sees only the certificate curve', async () => {
+    const port = await tlsServer({ ...ec, maxVersion: 'TLSv1.2', ecdhCurve: 'P-256:P-521' });
+    expect(await enumerateGroups(HOST, port, options)).toEqual({ version: 'TLSv1.2', groups: ['secp256r1'], complete: true });
+    expect(await opensslGroups(port, 'tls1_2', 'ECDHE')).toEqual(['secp256r1']);
+  });
+
+  it('finds finite field groups and x448 at TLS 1.3 (empty key_share, HelloRetryRequest)', async () => {
+    const port = await tlsServer({ ...ec, ecdhCurve: 'ffdhe2048:X448' });
+    expect(await enumerateGroups(HOST, port, options)).toEqual({ version: 'TLSv1.3', groups: ['x448', 'ffdhe2048'], complete: true });
   });
 });

@@ -148,6 +148,23 @@ describe('formatScanHtml content', () => {
     for (let i = 1; i < shown.length; i++) expect(key(shown[i - 1] ?? { id: '', severity: '' })).toBeLessThanOrEqual(key(shown[i] ?? { id: '', severity: '' }));
   });
 
+  it('lists the key exchange groups in the TLS section, and says when the list is TLS 1.2 curves, empty or incomplete', () => {
+    const tls = SCANNED_RESULT.tls;
+    if (tls === undefined) throw new Error('the scanned fixture has a TLS block');
+    expect(formatScanHtml(SCANNED_REPORT)).toContain(
+      '</table>\n<p class="tls-groups"><strong>Key exchange groups</strong> <span class="muted">(each offered alone over TLSv1.3)</span>: <code>x25519</code>, <code>secp256r1</code>, <code>secp384r1</code></p>\n<table class="certificate">',
+    );
+    const withGroups = (groups: NonNullable<typeof tls.groups>): string => formatScanHtml({ ...SCANNED_REPORT, results: [{ ...SCANNED_RESULT, tls: { ...tls, groups } }] });
+    expect(withGroups({ version: 'TLSv1.2', accepted: [], complete: true })).toContain(
+      '<p class="tls-groups"><strong>Key exchange groups</strong> <span class="muted">(each curve offered alone over TLSv1.2 with the ECDHE suites: the server speaks no TLS 1.3)</span>: <span class="muted">none</span></p>',
+    );
+    expect(withGroups({ version: 'TLSv1.3', accepted: ['x25519'], complete: false, error: 'secp256r1: no answer within 800 ms <b>' })).toContain(
+      ': <code>x25519</code> <span class="warn">list incomplete: secp256r1: no answer within 800 ms &lt;b&gt;</span></p>',
+    );
+    const { groups: _dropped, ...withoutGroups } = tls;
+    expect(formatScanHtml({ ...SCANNED_REPORT, results: [{ ...SCANNED_RESULT, tls: withoutGroups }] })).not.toContain('tls-groups');
+  });
+
   it('marks categories that were not scanned, and has no TLS section without a TLS block', () => {
     const out = formatScanHtml({ schemaVersion: '1.0', tool: FIXTURE_TOOL, results: [HTTP_ONLY_RESULT] });
     expect(out).toContain('<tr><th scope="row">TLS</th><td colspan="4" class="not-scanned">not scanned</td></tr>');

@@ -86,6 +86,15 @@ describe('docs/scan-result.schema.json', () => {
     expect(errorsOf(category)).toEqual(['/results/0/categoriesScanned/1 must be equal to one of the allowed values']);
   });
 
+  it('accepts the TLS groups block with an error, and rejects one with another version, an extra field or no complete flag', () => {
+    const groups = ['results', 0, 'tls', 'groups'];
+    expect(errorsOf(edit(SCANNED_REPORT, groups, { version: 'TLSv1.2', accepted: [], complete: false, error: 'secp256r1: socket hang up' }))).toEqual([]);
+    expect(errorsOf(edit(SCANNED_REPORT, groups, REMOVE))).toEqual([]);
+    expect(errorsOf(edit(SCANNED_REPORT, [...groups, 'version'], 'TLSv1.1'))).toEqual(['/results/0/tls/groups/version must be equal to one of the allowed values']);
+    expect(errorsOf(edit(SCANNED_REPORT, [...groups, 'codes'], [29]))).toEqual(['/results/0/tls/groups must NOT have additional properties']);
+    expect(errorsOf(edit(SCANNED_REPORT, [...groups, 'complete'], REMOVE))).toEqual(["/results/0/tls/groups must have required property 'complete'"]);
+  });
+
   it('ties the outcome to grade and error: scanned needs a grade, unreachable an error and no grade', () => {
     expect(errorsOf(edit(SCANNED_REPORT, ['results', 0, 'grade'], REMOVE))).toContain("/results/0 must have required property 'grade'");
     expect(errorsOf(edit(UNREACHABLE_REPORT, ['results', 0, 'grade'], SCANNED_RESULT.grade))).toContain('/results/0/grade boolean schema is false');

@@ -197,12 +197,34 @@ describe('formatScanText', () => {
     expect(text.split('\n')[0]).toBe('https://shop.example.com/\\x1b[31m  B  79/100  4.2 s');
   });
 
+  it('puts the TLS versions and groups on one line under the header: unknown versions, TLS 1.2 curves, an incomplete list wrapped', () => {
+    const tls = SCANNED_RESULT.tls;
+    if (tls === undefined) throw new Error('the scanned fixture has a TLS block');
+    const header = (result: ScanResult, width?: number): string[] => formatScanText(report(result), { color: false, ...(width === undefined ? {} : { width }) }).split('\n').slice(1, 3);
+    const versions = { ...tls.versions, 'TLSv1.1': { accepted: false }, 'TLSv1.0': { accepted: false, error: 'no answer within 800 ms' }, 'TLSv1.3': { accepted: false } };
+    expect(header({ ...SCANNED_RESULT, tls: { ...tls, versions, groups: { version: 'TLSv1.2', accepted: ['secp256r1', 'secp521r1'], complete: true } } })).toEqual([
+      '  TLS: versions TLSv1.2 (unknown: TLSv1.0); groups secp256r1, secp521r1 (TLSv1.2 curves)',
+      '',
+    ]);
+    const cut = { ...tls, groups: { version: 'TLSv1.3' as const, accepted: ['x25519'], complete: false, error: 'secp256r1: no answer within 800 ms' } };
+    expect(header({ ...SCANNED_RESULT, tls: cut }, 72)).toEqual([
+      '  TLS: versions TLSv1.1, TLSv1.2, TLSv1.3; groups x25519 (TLSv1.3;',
+      '       incomplete: secp256r1: no answer within 800 ms)',
+    ]);
+    const noGroups = { ...tls, versions: { ...tls.versions, 'TLSv1.1': { accepted: false }, 'TLSv1.2': { accepted: false }, 'TLSv1.3': { accepted: false } }, groups: { version: 'TLSv1.2' as const, accepted: [], complete: true } };
+    expect(header({ ...SCANNED_RESULT, tls: noGroups })[0]).toBe('  TLS: versions none; groups none (TLSv1.2 curves)');
+    const { groups: _dropped, ...older } = tls;
+    expect(header({ ...SCANNED_RESULT, tls: older })[0]).toBe('  TLS: versions TLSv1.1, TLSv1.2, TLSv1.3');
+    expect(formatScanText(HTTP_ONLY_REPORT, { color: false })).not.toContain('TLS:');
+  });
+
   it('marks categories that were not scanned, and prints a target without findings or drift', () => {
     expect(formatScanText(HTTP_ONLY_REPORT, { color: false })).toContain('  exposures    100  A+        0       0    0\n  not scanned: tls\n');
     const clean = formatScanText(report({ ...SCANNED_RESULT, findings: [], drift: [], errors: [], grade: { overall: { grade: 'A+', score: 100 }, categories: {}, caps: [] } }), { color: false });
     expect(clean).toBe(
       [
         'https://shop.example.com/  A+  100/100  4.2 s',
+        '  TLS: versions TLSv1.1, TLSv1.2, TLSv1.3; groups x25519, secp256r1, secp384r1 (TLSv1.3)',
         '',
         '  category   score  grade  high  medium  low',
         '',

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { buildClientHello, HELLO_RETRY_RANDOM, parseServerHello, TLS_VERSIONS, x25519PublicKey } from '../../src/scan/tls/index.js';
+import { buildClientHello, groupName, HELLO_RETRY_RANDOM, NAMED_GROUPS, parseServerHello, SUPPORTED_GROUPS, TLS_VERSIONS, x25519PublicKey } from '../../src/scan/tls/index.js';
 
 const RANDOM = Buffer.alloc(32, 0xaa);
 const RANDOM_HEX = 'aa'.repeat(32);
@@ -67,8 +67,43 @@ describe('buildClientHello', () => {
     expect(x25519PublicKey()).toHaveLength(32);
   });
 
-  it('refuses an empty cipher list and a random of the wrong size', () => {
+  it('offers the given groups, and at TLS 1.3 an empty key_share when x25519 is not among them', () => {
+    const session = Buffer.alloc(32, 0x22);
+    const hello = buildClientHello({ version: TLS_VERSIONS['TLSv1.3'], ciphers: [0x1301], random: RANDOM, sessionId: session, groups: [0x0017] });
+    expect(hello.toString('hex')).toBe(
+      hex(
+        '16 0301 008b',
+        '01 000087',
+        '0303', RANDOM_HEX, '20', session.toString('hex'),
+        '0002 1301', '01 00',
+        '003c',
+        '000a 0004 0002 0017', POINT_FORMATS, SIGNATURE_ALGORITHMS, RENEGOTIATION,
+        '002b 0003 02 0304',
+        '0033 0002 0000', // key_share: client_shares<0..2^16-1> empty (RFC 8446 §4.2.8)
+      ),
+    );
+    const hybrid = buildClientHello({ version: TLS_VERSIONS['TLSv1.3'], ciphers: [0x1301], random: RANDOM, sessionId: session, groups: [0x11ec, 0x0100] });
+    expect(hybrid.includes(Buffer.from(hex('000a 0006 0004 11ec 0100'), 'hex'))).toBe(true);
+    expect(hybrid.subarray(-6).toString('hex')).toBe(hex('0033 0002 0000'));
+  });
+
+  it('sends the x25519 share whenever x25519 is offered, wherever it is in the list', () => {
+    const key = Buffer.alloc(32, 0x11);
+    const hello = buildClientHello({ version: TLS_VERSIONS['TLSv1.3'], ciphers: [0x1301], random: RANDOM, keyShare: key, groups: [0x0018, 0x001d] });
+    expect(hello.includes(Buffer.from(hex('000a 0006 0004 0018 001d'), 'hex'))).toBe(true);
+    expect(hello.subarray(-42).toString('hex')).toBe(hex('0033 0026 0024 001d 0020', key.toString('hex')));
+  });
+
+  it('writes groups into a TLS 1.2 hello without any key share, and the default groups are SUPPORTED_GROUPS', () => {
+    const hello = buildClientHello({ version: TLS_VERSIONS['TLSv1.2'], ciphers: [0xc02f], random: RANDOM, groups: [0x0019] });
+    expect(hello.toString('hex')).toBe(hex('16 0301 005e', '01 00005a', '0303', RANDOM_HEX, '00', '0002 c02f', '01 00', '002f', '000a 0004 0002 0019', POINT_FORMATS, SIGNATURE_ALGORITHMS, RENEGOTIATION));
+    const explicit = buildClientHello({ version: TLS_VERSIONS['TLSv1.2'], ciphers: [0xc02f], random: RANDOM, groups: SUPPORTED_GROUPS });
+    expect(explicit.equals(buildClientHello({ version: TLS_VERSIONS['TLSv1.2'], ciphers: [0xc02f], random: RANDOM }))).toBe(true);
+  });
+
+  it('refuses an empty cipher list, an empty group list and a random of the wrong size', () => {
     expect(() => buildClientHello({ version: TLS_VERSIONS['TLSv1.2'], ciphers: [] })).toThrow('at least one cipher suite');
+    expect(() => buildClientHello({ version: TLS_VERSIONS['TLSv1.3'], ciphers: [0x1301], groups: [] })).toThrow('at least one group');
     expect(() => buildClientHello({ version: TLS_VERSIONS['TLSv1.2'], ciphers: [0xc02f], random: Buffer.alloc(31) })).toThrow('random must be 32 bytes');
   });
 });
@@ -105,6 +140,27 @@ describe('parseServerHello', () => {
   it('recognises a HelloRetryRequest by its random', () => {
     const answer = parseServerHello(bytes(record('16', serverHelloMessage({ random: HELLO_RETRY_RANDOM.toString('hex'), cipher: '1301', extensions: '000c 002b 0002 0304 0033 0002 0017' }))));
     expect(answer).toMatchObject({ kind: 'server-hello', version: 0x0304, cipher: 0x1301, helloRetry: true });
+  });
+
+  it('reads the TLS 1.3 group: a ServerHello key_share entry, a HelloRetryRequest selected_group', () => {
+    const key = '20' + 'ab'.repeat(32);
+    const hello = parseServerHello(bytes(record('16', serverHelloMessage({ cipher: '1301', extensions: hex('002e', '002b 0002 0304', '0033 0024 001d 0020', key.slice(2)) }))));
+    expect(hello).toMatchObject({ kind: 'server-hello', version: 0x0304, helloRetry: false, group: 0x001d });
+    const retry = parseServerHello(bytes(record('16', serverHelloMessage({ random: HELLO_RETRY_RANDOM.toString('hex'), cipher: '1302', extensions: '000c 002b 0002 0304 0033 0002 0101' }))));
+    expect(retry).toMatchObject({ kind: 'server-hello', helloRetry: true, group: 0x0101 });
+  });
+
+  it('has no group below TLS 1.3 or without key_share, and refuses a malformed key_share', () => {
+    const tls12 = parseServerHello(bytes(record('16', serverHelloMessage({ extensions: '0006 0033 0002 0017' }))));
+    expect(tls12.kind === 'server-hello' && 'group' in tls12).toBe(false);
+    const bare = parseServerHello(bytes(record('16', serverHelloMessage({ cipher: '1301', extensions: '0006 002b 0002 0304' }))));
+    expect(bare.kind === 'server-hello' && 'group' in bare).toBe(false);
+    const retryRandom = HELLO_RETRY_RANDOM.toString('hex');
+    const tls13 = (extensions: string, random = RANDOM_HEX) => parseServerHello(bytes(record('16', serverHelloMessage({ random, cipher: '1301', extensions }))));
+    expect(tls13('000d 002b 0002 0304 0033 0003 001d00')).toEqual({ kind: 'error', message: 'malformed ServerHello: key_share' });
+    expect(tls13('000f 002b 0002 0304 0033 0005 001d 0002 ab')).toEqual({ kind: 'error', message: 'malformed ServerHello: key_share' });
+    expect(tls13('000e 002b 0002 0304 0033 0004 001d 0000')).toEqual({ kind: 'error', message: 'malformed ServerHello: key_share' });
+    expect(tls13('000e 002b 0002 0304 0033 0004 0017 0001', retryRandom)).toEqual({ kind: 'error', message: 'malformed HelloRetryRequest: key_share' });
   });
 
   it('reads alerts: handshake_failure (40), protocol_version (70), and unknown codes', () => {
@@ -152,5 +208,27 @@ describe('parseServerHello', () => {
       const input = i % 2 === 0 ? junk : Buffer.concat([prefix.subarray(0, i % prefix.length), junk]);
       expect(() => parseServerHello(input, i % 3 === 0)).not.toThrow();
     }
+  });
+});
+
+describe('named groups', () => {
+  it('names the IANA codes, and unknown ones as 0xNNNN', () => {
+    expect(NAMED_GROUPS.map((group) => [group.code, group.name])).toEqual([
+      [0x001d, 'x25519'],
+      [0x0017, 'secp256r1'],
+      [0x0018, 'secp384r1'],
+      [0x0019, 'secp521r1'],
+      [0x001e, 'x448'],
+      [0x0100, 'ffdhe2048'],
+      [0x0101, 'ffdhe3072'],
+      [0x0102, 'ffdhe4096'],
+      [0x0103, 'ffdhe6144'],
+      [0x0104, 'ffdhe8192'],
+      [0x11ec, 'X25519MLKEM768'],
+      [0x11eb, 'SecP256r1MLKEM768'],
+      [0x11ed, 'SecP384r1MLKEM1024'],
+    ]);
+    expect(groupName(0x0018)).toBe('secp384r1');
+    expect(groupName(0x0042)).toBe('0x0042');
   });
 });

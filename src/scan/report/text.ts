@@ -1,6 +1,7 @@
 /**
  * `aegis scan --format text`: the report for a terminal. Per target: a header line (target, grade,
- * score, duration), the category scores as a table, the caps that applied, the findings grouped by
+ * score, duration), a TLS line (the versions and key exchange groups accepted) when TLS was
+ * scanned, the category scores as a table, the caps that applied, the findings grouped by
  * category (worst first), the drift from the expected policy and the probes that failed. Lines fit
  * in 100 columns (long evidence wraps under itself). Pure: a `ScanReport` in, a string out.
  *
@@ -13,7 +14,8 @@ import { ANSI_COLOUR, NO_COLOUR, type Palette } from '../../checks/report.js';
 import type { ScanSeverity } from '../finding.js';
 import { SCAN_CATEGORIES } from '../grade/categories.js';
 import type { Grade } from '../grade/letters.js';
-import type { DriftEntry, ReportedFinding, ReportedGrade, ScanReport, ScanResult } from '../result.js';
+import type { DriftEntry, ReportedFinding, ReportedGrade, ReportedTls, ScanReport, ScanResult } from '../result.js';
+import { TLS_VERSIONS } from '../tls/versions.js';
 
 /** How to print the text report. */
 export interface ScanTextOptions {
@@ -66,6 +68,7 @@ function formatResult(result: ScanResult, p: Palette, width: number): string[] {
   } else {
     const overall = result.grade?.overall;
     lines.push(overall === undefined ? `${target}  not graded  ${duration}` : `${target}  ${gradeColour(p, overall.grade)(overall.grade)}  ${overall.score}/100  ${duration}`);
+    if (result.tls !== undefined) lines.push(...labelled('  ', p.dim('TLS:') + ' ', 5, printable(tlsSummary(result.tls)), width));
     if (result.grade !== undefined) lines.push('', ...categoryTable(result.grade, p));
     const skipped = SCAN_CATEGORIES.filter((category) => !result.categoriesScanned.includes(category));
     if (skipped.length > 0) lines.push(`  ${p.dim('not scanned:')} ${skipped.join(', ')}`);
@@ -80,6 +83,24 @@ function formatResult(result: ScanResult, p: Palette, width: number): string[] {
     for (const error of errors) lines.push(...wrap(printable(error), width - 4, width - 6).map((line, i) => (i === 0 ? '    ' : '      ') + line));
   }
   return lines;
+}
+
+/**
+ * The TLS facts in one line: `versions TLSv1.2, TLSv1.3; groups x25519, secp256r1 (TLSv1.3)`.
+ * Versions whose probe got no usable answer are listed as unknown; an incomplete group list says so.
+ */
+function tlsSummary(tls: ReportedTls): string {
+  const names = Object.keys(TLS_VERSIONS).filter((name) => Object.hasOwn(tls.versions, name)) as Array<keyof ReportedTls['versions']>;
+  const accepted = names.filter((name) => tls.versions[name].accepted);
+  const unknown = names.filter((name) => !tls.versions[name].accepted && tls.versions[name].error !== undefined);
+  let text = `versions ${accepted.length === 0 ? 'none' : accepted.join(', ')}${unknown.length === 0 ? '' : ` (unknown: ${unknown.join(', ')})`}`;
+  const groups = tls.groups;
+  if (groups !== undefined) {
+    const scope = groups.version === 'TLSv1.3' ? 'TLSv1.3' : 'TLSv1.2 curves';
+    const cut = groups.complete ? '' : `; incomplete${groups.error === undefined ? '' : `: ${groups.error}`}`;
+    text += `; groups ${groups.accepted.length === 0 ? 'none' : groups.accepted.join(', ')} (${scope}${cut})`;
+  }
+  return text;
 }
 
 function categoryTable(grade: ReportedGrade, p: Palette): string[] {

@@ -1,4 +1,4 @@
-/** The TLS sweep's facts as plain JSON for the report (dates as ISO strings, suites by name). */
+/** The TLS sweep's facts as plain JSON for the report (dates as ISO strings, suites and groups by name). */
 
 import type { ReportedCertificate, ReportedTls, ReportedVersion } from '../result.js';
 import type { TlsScan } from '../tls/sweep.js';
@@ -40,5 +40,12 @@ export function reportTls(scan: TlsScan, host: string, port: number, now: Date):
           ocspStapled: cert.ocspStapled,
           alpn: cert.alpn,
         };
-  return { host, port, versions, certificate };
+  const { groups } = scan;
+  return {
+    host,
+    port,
+    versions,
+    groups: { version: groups.version, accepted: [...groups.groups], complete: groups.complete, ...(groups.error === undefined ? {} : { error: groups.error }) },
+    certificate,
+  };
 }

@@ -9,6 +9,7 @@
 
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
+import { X25519 } from './groups.js';
 import { TLS_VERSIONS, type TlsVersion } from './versions.js';
 
 /** What to put in the ClientHello. */
@@ -21,6 +22,13 @@ export interface ClientHelloOptions {
   readonly servername?: string;
   /** 32 bytes; default `crypto.randomBytes(32)`. For tests that need exact bytes. */
   readonly random?: Uint8Array;
+  /**
+   * Named group codes for supported_groups, in preference order; default {@link SUPPORTED_GROUPS}.
+   * Must not be empty. For TLS 1.3 the hello carries an x25519 key share only when x25519 is listed;
+   * otherwise its key_share is empty, which RFC 8446 §4.2.8 allows: a server that accepts one of the
+   * groups answers with a HelloRetryRequest naming it.
+   */
+  readonly groups?: readonly number[];
   /** The TLS 1.3 x25519 key share (32 bytes); default a fresh key from `generateKeyPairSync('x25519')`. */
   readonly keyShare?: Uint8Array;
   /** The TLS 1.3 legacy_session_id (middlebox compatibility, 32 bytes); default `crypto.randomBytes(32)`. */
@@ -46,7 +54,6 @@ export const SUPPORTED_GROUPS: readonly number[] = [0x001d, 0x0017, 0x0018];
 /** ECDSA P-256/384/521, RSA-PSS and RSA PKCS#1 with SHA-256/384/512, then the SHA-1 pairs old servers need. */
 export const SIGNATURE_ALGORITHMS: readonly number[] = [0x0403, 0x0503, 0x0603, 0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0601, 0x0203, 0x0201];
 
-const X25519 = 0x001d;
 const HANDSHAKE = 0x16;
 const CLIENT_HELLO = 0x01;
 
@@ -90,7 +97,8 @@ function extensions(options: ClientHelloOptions): Buffer[] {
   if (name !== undefined && name !== '' && isIP(name) === 0) {
     list.push(extension(EXTENSION.serverName, vector(2, u8(0), vector(2, Buffer.from(name, 'ascii')))));
   }
-  list.push(extension(EXTENSION.supportedGroups, vector(2, list16(SUPPORTED_GROUPS))));
+  const groups = options.groups ?? SUPPORTED_GROUPS;
+  list.push(extension(EXTENSION.supportedGroups, vector(2, list16(groups))));
   list.push(extension(EXTENSION.ecPointFormats, vector(1, u8(0))));
   if (options.version >= TLS_VERSIONS['TLSv1.2']) {
     list.push(extension(EXTENSION.signatureAlgorithms, vector(2, list16(SIGNATURE_ALGORITHMS))));
@@ -98,8 +106,8 @@ function extensions(options: ClientHelloOptions): Buffer[] {
   list.push(extension(EXTENSION.renegotiationInfo, vector(1)));
   if (options.version === TLS_VERSIONS['TLSv1.3']) {
     list.push(extension(EXTENSION.supportedVersions, vector(1, u16(TLS_VERSIONS['TLSv1.3']))));
-    const key = options.keyShare ?? x25519PublicKey();
-    list.push(extension(EXTENSION.keyShare, vector(2, u16(X25519), vector(2, key))));
+    const shares = groups.includes(X25519) ? [u16(X25519), vector(2, options.keyShare ?? x25519PublicKey())] : [];
+    list.push(extension(EXTENSION.keyShare, vector(2, ...shares)));
   }
   return list;
 }
@@ -109,9 +117,10 @@ function extensions(options: ClientHelloOptions): Buffer[] {
  *
  * - client_version: the offered version; for TLS 1.3, 0x0303 with supported_versions = [0x0304].
  * - record version: 0x0300 for SSLv3, otherwise 0x0301 (what browsers send, RFC 8446 §5.1).
- * - extensions: server_name (host names only), supported_groups (x25519, secp256r1, secp384r1),
- *   ec_point_formats (uncompressed), signature_algorithms (TLS 1.2 and 1.3 only: RFC 5246 §7.4.1.4.1),
- *   an empty renegotiation_info, and for TLS 1.3 supported_versions and an x25519 key_share.
+ * - extensions: server_name (host names only), supported_groups (`groups`, default x25519, secp256r1,
+ *   secp384r1), ec_point_formats (uncompressed), signature_algorithms (TLS 1.2 and 1.3 only: RFC 5246
+ *   §7.4.1.4.1), an empty renegotiation_info, and for TLS 1.3 supported_versions and a key_share: an
+ *   x25519 share when x25519 is among the groups, otherwise none (an empty client_shares list).
  *   An SSLv3 hello carries no extensions (SSL 3.0 has none; RFC 6101).
  * - compression: null only unless `compressionMethods` says otherwise.
  * @see https://www.rfc-editor.org/rfc/rfc8446#section-4.1.2
@@ -119,6 +128,7 @@ function extensions(options: ClientHelloOptions): Buffer[] {
  */
 export function buildClientHello(options: ClientHelloOptions): Buffer {
   if (options.ciphers.length === 0) throw new RangeError('buildClientHello: at least one cipher suite is needed');
+  if (options.groups?.length === 0) throw new RangeError('buildClientHello: at least one group is needed');
   const compression = options.compressionMethods ?? [0];
   if (!compression.includes(0)) throw new RangeError('buildClientHello: compression methods must include null (0)');
   const tls13 = options.version === TLS_VERSIONS['TLSv1.3'];

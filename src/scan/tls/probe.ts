@@ -6,7 +6,8 @@
  */
 
 import { connect } from 'node:net';
-import { buildClientHello, EXTENSION } from './client-hello.js';
+import { buildClientHello, EXTENSION, SUPPORTED_GROUPS } from './client-hello.js';
+import { groupName, X25519 } from './groups.js';
 import { parseServerHello, type TlsAlert } from './server-hello.js';
 import { cipherSuiteName } from './cipher-suites.js';
 import { tlsVersionName, type TlsVersion } from './versions.js';
@@ -21,6 +22,8 @@ export interface ProbeOptions {
   readonly timeoutMs?: number;
   /** Compression methods to offer; default `[0]` (null only). */
   readonly compressionMethods?: readonly number[];
+  /** Named groups for supported_groups; default `SUPPORTED_GROUPS`. TLS 1.3 sends an x25519 key share only when x25519 is listed. */
+  readonly groups?: readonly number[];
 }
 
 /** The server chose this version and suite (a HelloRetryRequest counts: it names both). */
@@ -35,6 +38,8 @@ export interface ProbeAccepted {
   readonly compression: number;
   /** The ServerHello carries renegotiation_info (RFC 5746 secure renegotiation). */
   readonly secureRenegotiation: boolean;
+  /** TLS 1.3: the group of the answer's key_share (a HelloRetryRequest's selected_group). Absent below TLS 1.3. */
+  readonly group?: number;
 }
 
 /** The server refused what was offered. */
@@ -68,7 +73,7 @@ const DEFAULT_TIMEOUT_MS = 5000;
 export function probeHello(host: string, port: number, options: ProbeOptions): Promise<ProbeResult> {
   let hello: Buffer;
   try {
-    hello = buildClientHello({ version: options.version, ciphers: options.ciphers, servername: options.servername, compressionMethods: options.compressionMethods });
+    hello = buildClientHello({ version: options.version, ciphers: options.ciphers, servername: options.servername, compressionMethods: options.compressionMethods, groups: options.groups });
   } catch (error) {
     return Promise.resolve({ outcome: 'error', message: (error as Error).message });
   }
@@ -99,6 +104,11 @@ export function probeHello(host: string, port: number, options: ProbeOptions): P
       else if (!options.ciphers.includes(answer.cipher)) {
         finish({ outcome: 'error', message: `${tlsVersionName(answer.version)} server chose ${cipherSuiteName(answer.cipher)}, which was not offered` });
       } else {
+        const wrongGroup = groupError(answer.group, answer.helloRetry, options.groups ?? SUPPORTED_GROUPS);
+        if (wrongGroup !== undefined) {
+          finish({ outcome: 'error', message: wrongGroup });
+          return;
+        }
         finish({
           outcome: 'accepted',
           version: answer.version,
@@ -107,6 +117,7 @@ export function probeHello(host: string, port: number, options: ProbeOptions): P
           helloRetry: answer.helloRetry,
           compression: answer.compression,
           secureRenegotiation: answer.extensions.some((ext) => ext.type === EXTENSION.renegotiationInfo),
+          ...(answer.group === undefined ? {} : { group: answer.group }),
         });
       }
     };
@@ -125,6 +136,17 @@ export function probeHello(host: string, port: number, options: ProbeOptions): P
       else finish({ outcome: 'error', message: error.message });
     });
   });
+}
+
+/**
+ * What is wrong with the group a TLS 1.3 server chose, if anything: it must be one of the offered
+ * groups, and a ServerHello (not a HelloRetryRequest) can only use the one share sent, x25519.
+ */
+function groupError(group: number | undefined, helloRetry: boolean, offered: readonly number[]): string | undefined {
+  if (group === undefined) return undefined;
+  if (!offered.includes(group)) return `TLSv1.3 server chose the group ${groupName(group)}, which was not offered`;
+  if (!helloRetry && group !== X25519) return `TLSv1.3 server answered with a ${groupName(group)} key share, which was not sent`;
+  return undefined;
 }
 
 /** The suites a server accepted for one version. */

@@ -29,6 +29,12 @@ export interface ServerHello {
   readonly extensions: readonly HelloExtension[];
   /** The random is the HelloRetryRequest value: the server accepts the version and suite but wants another key share. */
   readonly helloRetry: boolean;
+  /**
+   * TLS 1.3: the named group of the key_share extension, i.e. the group the server chose (a
+   * ServerHello's share, or a HelloRetryRequest's selected_group). Absent below TLS 1.3 and when
+   * the extension is.
+   */
+  readonly group?: number;
 }
 
 /** A TLS alert record. */
@@ -83,6 +89,7 @@ export const ALERTS: Readonly<Record<number, string>> = {
 const ALERT = 0x15;
 const HANDSHAKE = 0x16;
 const SERVER_HELLO = 0x02;
+const TLS13 = 0x0304;
 /** 2^14 plus the 2048 bytes of expansion TLS 1.2 allows; anything longer is not TLS. */
 const MAX_RECORD = 16384 + 2048;
 
@@ -183,15 +190,32 @@ function serverHello(body: Buffer): ServerHello | HelloError {
   }
   const supported = extensions.find((ext) => ext.type === EXTENSION.supportedVersions);
   if (supported !== undefined && supported.data.length !== 2) return fail('malformed ServerHello: supported_versions');
+  const version = supported === undefined ? legacyVersion : supported.data.readUInt16BE(0);
+  const helloRetry = random.equals(HELLO_RETRY_RANDOM);
+  const share = version === TLS13 ? extensions.find((ext) => ext.type === EXTENSION.keyShare) : undefined;
+  const group = share === undefined ? undefined : keyShareGroup(share.data, helloRetry);
+  if (group === null) return fail(`malformed ${helloRetry ? 'HelloRetryRequest' : 'ServerHello'}: key_share`);
   return {
     kind: 'server-hello',
-    version: supported === undefined ? legacyVersion : supported.data.readUInt16BE(0),
+    version,
     legacyVersion,
     random: Buffer.from(random),
     sessionId: Buffer.from(sessionId),
     cipher,
     compression,
     extensions,
-    helloRetry: random.equals(HELLO_RETRY_RANDOM),
+    helloRetry,
+    ...(group === undefined ? {} : { group }),
   };
+}
+
+/**
+ * The group of a TLS 1.3 key_share extension, or `null` when malformed. A ServerHello carries one
+ * KeyShareEntry (group, then a key of at least one byte with a two-byte length); a HelloRetryRequest
+ * only the selected_group (RFC 8446 §4.2.8).
+ */
+function keyShareGroup(data: Buffer, helloRetry: boolean): number | null {
+  if (helloRetry) return data.length === 2 ? data.readUInt16BE(0) : null;
+  if (data.length < 5 || data.readUInt16BE(2) !== data.length - 4) return null;
+  return data.readUInt16BE(0);
 }

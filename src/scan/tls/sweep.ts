@@ -1,12 +1,14 @@
 /**
  * `scanTls`: every protocol version probed raw, the accepted suites enumerated per version, the
- * certificate read through node:tls, then the findings. Probes run at most `concurrency` at a time,
- * each bounded by its own timeout; a failure becomes an error entry, never an exception.
+ * accepted key exchange groups, the certificate read through node:tls, then the findings. Probes
+ * run at most `concurrency` at a time, each bounded by its own timeout; a failure becomes an error
+ * entry, never an exception.
  */
 
 import { pool } from '../pool.js';
 import { inspectServerCertificate, type CertificateError, type CertificateFacts } from './certificate.js';
 import { cipherSuiteName, LEGACY_SUITES, TLS13_SUITES } from './cipher-suites.js';
+import { enumerateGroups, type GroupEnumeration } from './enumerate-groups.js';
 import { evaluateTls } from './evaluate.js';
 import type { ScanFinding } from './findings.js';
 import { enumerateCiphers, probeHello } from './probe.js';
@@ -51,6 +53,8 @@ export interface TlsScan {
   readonly versions: Readonly<Record<TlsVersionName, VersionResult>>;
   /** Only for accepted versions. */
   readonly ciphers: Readonly<Partial<Record<TlsVersionName, CipherList>>>;
+  /** The key exchange groups accepted, at TLS 1.3 (or TLS 1.2 when the server speaks no 1.3). Facts only: no finding reads them. */
+  readonly groups: GroupEnumeration;
   readonly certificate: CertificateFacts | CertificateError;
   readonly findings: readonly ScanFinding[];
 }
@@ -65,7 +69,9 @@ function versionNamed(protocol: string | undefined): TlsVersionName | undefined 
 
 /**
  * Scans the TLS setup of `host:port`: versions SSLv3 to TLS 1.3, accepted suites per version (the
- * cipher table's candidates; the five TLS 1.3 suites for 1.3), certificate facts, and findings.
+ * cipher table's candidates; the five TLS 1.3 suites for 1.3), the accepted key exchange groups
+ * (`enumerateGroups`, one more pooled task with its own TLS 1.3 attempt), certificate facts, and
+ * findings.
  * A version whose probe was refused although the certificate handshake negotiated it is unknown
  * (an `error`), not refused.
  * @example const { findings } = await scanTls('example.com', 443, { servername: 'example.com' })
@@ -87,7 +93,9 @@ export async function scanTls(host: string, port: number, options: ScanTlsOption
     return [{ accepted: true, preferred: first.cipherName, compression: first.compression, secureRenegotiation: first.secureRenegotiation }, ciphers];
   };
   const certificateTask = async (): Promise<CertificateFacts | CertificateError> => inspectServerCertificate(host, port, { servername: options.servername, timeoutMs, ca: options.ca });
-  const [certificate, ...swept] = await pool<CertificateFacts | CertificateError | Swept>([certificateTask, ...names.map(versionTask)], options.concurrency ?? 4);
+  const groupsTask = async (): Promise<GroupEnumeration> => enumerateGroups(host, port, probeOptions);
+  // The groups task goes second: it is the longest (one connection per group, one after another).
+  const [certificate, enumerated, ...swept] = await pool<CertificateFacts | CertificateError | GroupEnumeration | Swept>([certificateTask, groupsTask, ...names.map(versionTask)], options.concurrency ?? 4);
   const versions = {} as Record<TlsVersionName, VersionResult>;
   const ciphers: Partial<Record<TlsVersionName, CipherList>> = {};
   names.forEach((name, index) => {
@@ -102,5 +110,16 @@ export async function scanTls(host: string, port: number, options: ScanTlsOption
     // probes apart (a ClientHello-fingerprinting firewall, a broken stack), so the refusal is unknown.
     versions[negotiated] = { accepted: false, error: `the probe was refused, yet node:tls negotiated ${negotiated} with the server` };
   }
-  return { versions, ciphers, certificate: facts, findings: evaluateTls({ versions, ciphers, certificate: facts, ...(options.now === undefined ? {} : { now: options.now }) }) };
+  const groups = consistentGroups(enumerated as GroupEnumeration, versions['TLSv1.3']);
+  return { versions, ciphers, groups, certificate: facts, findings: evaluateTls({ versions, ciphers, certificate: facts, ...(options.now === undefined ? {} : { now: options.now }) }) };
+}
+
+/**
+ * The group list, unless it contradicts the version sweep: the group probe found no TLS 1.3 (and
+ * listed the TLS 1.2 curves) while the version probe saw TLS 1.3 accepted or could not tell. Then
+ * the TLS 1.3 groups are unknown, and the list is marked incomplete.
+ */
+function consistentGroups(groups: GroupEnumeration, tls13: VersionResult): GroupEnumeration {
+  if (groups.version !== 'TLSv1.2' || !groups.complete || (!tls13.accepted && tls13.error === undefined)) return groups;
+  return { ...groups, complete: false, error: `TLS 1.3 groups not listed: the group probe was refused at TLS 1.3, yet the version sweep found TLSv1.3 ${tls13.accepted ? 'accepted' : 'unknown'}` };
 }

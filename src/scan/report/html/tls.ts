@@ -1,6 +1,6 @@
-/** The TLS section of the HTML report: protocol versions with their suites, and the certificate. */
+/** The TLS section of the HTML report: protocol versions with their suites, the key exchange groups, and the certificate. */
 
-import type { ReportedCertificate, ReportedTls, ReportedVersion } from '../../result.js';
+import type { ReportedCertificate, ReportedGroups, ReportedTls, ReportedVersion } from '../../result.js';
 import { TLS_VERSIONS } from '../../tls/versions.js';
 import { html, joinHtml, type SafeHtml } from './escape.js';
 import { timeElement } from './format.js';
@@ -13,6 +13,7 @@ export function tlsSection(tls: ReportedTls): SafeHtml {
   return html`<section>
 <h3>TLS (<code>${tls.host}:${tls.port}</code>)</h3>
 ${versionsTable(tls.versions)}
+${tls.groups === undefined ? html`` : groupsParagraph(tls.groups)}
 ${certificateTable(tls.certificate)}
 </section>`;
 }
@@ -43,6 +44,13 @@ function versionRow(name: string, version: ReportedVersion | undefined): SafeHtm
     : html`<span class="muted">none</span>`;
   return html`<tr><th scope="row">${name}</th><td>${accepted}</td><td>${version.preferred ? html`<code>${version.preferred}</code>` : html``}</td><td>${suites}</td></tr>
 `;
+}
+
+function groupsParagraph(groups: ReportedGroups): SafeHtml {
+  const how = groups.version === 'TLSv1.3' ? html`each offered alone over TLSv1.3` : html`each curve offered alone over TLSv1.2 with the ECDHE suites: the server speaks no TLS 1.3`;
+  const list = groups.accepted.length === 0 ? html`<span class="muted">none</span>` : joinHtml(groups.accepted.map((name) => html`<code>${name}</code>`), html`, `);
+  const cut = groups.complete ? html`` : html` <span class="warn">list incomplete${groups.error === undefined ? '' : `: ${groups.error}`}</span>`;
+  return html`<p class="tls-groups"><strong>Key exchange groups</strong> <span class="muted">(${how})</span>: ${list}${cut}</p>`;
 }
 
 function yesNo(value: boolean, badWhenNo = true): SafeHtml {
