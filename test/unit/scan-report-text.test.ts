@@ -200,7 +200,8 @@ describe('formatScanText', () => {
   it('puts the TLS versions and groups on one line under the header: unknown versions, TLS 1.2 curves, an incomplete list wrapped', () => {
     const tls = SCANNED_RESULT.tls;
     if (tls === undefined) throw new Error('the scanned fixture has a TLS block');
-    const header = (result: ScanResult, width?: number): string[] => formatScanText(report(result), { color: false, ...(width === undefined ? {} : { width }) }).split('\n').slice(1, 3);
+    // Without the redirect chain, whose line would come next.
+    const header = (result: ScanResult, width?: number): string[] => formatScanText(report({ ...result, redirects: [] }), { color: false, ...(width === undefined ? {} : { width }) }).split('\n').slice(1, 3);
     const versions = { ...tls.versions, 'TLSv1.1': { accepted: false }, 'TLSv1.0': { accepted: false, error: 'no answer within 800 ms' }, 'TLSv1.3': { accepted: false } };
     expect(header({ ...SCANNED_RESULT, tls: { ...tls, versions, groups: { version: 'TLSv1.2', accepted: ['secp256r1', 'secp521r1'], complete: true } } })).toEqual([
       '  TLS: versions TLSv1.2 (unknown: TLSv1.0); groups secp256r1, secp521r1 (TLSv1.2 curves)',
@@ -218,9 +219,30 @@ describe('formatScanText', () => {
     expect(formatScanText(HTTP_ONLY_REPORT, { color: false })).not.toContain('TLS:');
   });
 
+  it('puts the redirect chain from http:// and the preload verdict on one line under the TLS line', () => {
+    const line = (result: ScanResult): string[] => {
+      const all = formatScanText(report(result), { color: false }).split('\n');
+      const at = all.findIndex((text) => text.startsWith('  redirects:'));
+      return all.slice(at, at + 3);
+    };
+    const eligible = { ...SCANNED_RESULT, hstsPreload: { eligible: true, reasons: [] } };
+    expect(line(eligible).slice(0, 2)).toEqual(['  redirects: http://shop.example.com/ 301 → https://shop.example.com/ 200; HSTS preload: eligible', '']);
+    expect(line(SCANNED_RESULT)).toEqual([
+      '  redirects: http://shop.example.com/ 301 → https://shop.example.com/ 200; HSTS preload: not',
+      '             eligible: https://shop.example.com/ sends max-age=15552000 (needs >= 31536000) (+1',
+      '             more)',
+    ]);
+    const failed = { ...SCANNED_RESULT, redirects: [{ url: 'http://shop.example.com/', error: 'connect ECONNREFUSED 10.0.0.1:80' }], hstsPreload: { eligible: false, reasons: ['http://shop.example.com/ did not answer'] } };
+    expect(line(failed).slice(0, 2)).toEqual([
+      '  redirects: http://shop.example.com/ no answer (connect ECONNREFUSED 10.0.0.1:80); HSTS preload:',
+      '             not eligible: http://shop.example.com/ did not answer',
+    ]);
+  });
+
   it('marks categories that were not scanned, and prints a target without findings or drift', () => {
     expect(formatScanText(HTTP_ONLY_REPORT, { color: false })).toContain('  exposures    100  A+        0       0    0\n  not scanned: tls\n');
-    const clean = formatScanText(report({ ...SCANNED_RESULT, findings: [], drift: [], errors: [], grade: { overall: { grade: 'A+', score: 100 }, categories: {}, caps: [] } }), { color: false });
+    const { hstsPreload: _preload, ...noPreload } = SCANNED_RESULT;
+    const clean = formatScanText(report({ ...noPreload, redirects: [], findings: [], drift: [], errors: [], grade: { overall: { grade: 'A+', score: 100 }, categories: {}, caps: [] } }), { color: false });
     expect(clean).toBe(
       [
         'https://shop.example.com/  A+  100/100  4.2 s',

@@ -32,7 +32,7 @@ Options:
   --ca <file>          trust the CA certificates in this PEM file instead of the system store
   --http-port <port>   the plain-HTTP port whose redirect to HTTPS is checked (default 80);
                        none: skip the redirect checks
-  --no-tls             skip the TLS version and cipher-suite enumeration
+  --no-tls             skip the TLS version, cipher-suite and key-exchange-group enumeration
   --timeout <ms>       deadline of each probe (default 5000)
   --concurrency <n>    targets scanned at once (default 2)
   -h, --help           show this help

@@ -69,6 +69,7 @@ function formatResult(result: ScanResult, p: Palette, width: number): string[] {
     const overall = result.grade?.overall;
     lines.push(overall === undefined ? `${target}  not graded  ${duration}` : `${target}  ${gradeColour(p, overall.grade)(overall.grade)}  ${overall.score}/100  ${duration}`);
     if (result.tls !== undefined) lines.push(...labelled('  ', p.dim('TLS:') + ' ', 5, printable(tlsSummary(result.tls)), width));
+    if (result.redirects.length > 0) lines.push(...labelled('  ', p.dim('redirects:') + ' ', 11, printable(redirectSummary(result)), width));
     if (result.grade !== undefined) lines.push('', ...categoryTable(result.grade, p));
     const skipped = SCAN_CATEGORIES.filter((category) => !result.categoriesScanned.includes(category));
     if (skipped.length > 0) lines.push(`  ${p.dim('not scanned:')} ${skipped.join(', ')}`);
@@ -83,6 +84,18 @@ function formatResult(result: ScanResult, p: Palette, width: number): string[] {
     for (const error of errors) lines.push(...wrap(printable(error), width - 4, width - 6).map((line, i) => (i === 0 ? '    ' : '      ') + line));
   }
   return lines;
+}
+
+/**
+ * The redirect chain from http:// and the preload verdict in one line:
+ * `http://a/ 308 → https://a/ 200; HSTS preload: eligible` (or `not eligible: <first reason>`).
+ */
+function redirectSummary(result: ScanResult): string {
+  const chain = result.redirects.map((hop) => `${hop.url} ${'error' in hop ? `no answer (${hop.error})` : String(hop.status)}`).join(' → ');
+  const preload = result.hstsPreload;
+  if (preload === undefined) return chain;
+  const more = preload.reasons.length > 1 ? ` (+${preload.reasons.length - 1} more)` : '';
+  return `${chain}; HSTS preload: ${preload.eligible ? 'eligible' : `not eligible: ${preload.reasons[0] ?? ''}${more}`}`;
 }
 
 /**
