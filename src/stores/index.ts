@@ -1,0 +1,6 @@
+/**
+ * Store contracts and their backends (`aegis/stores`).
+ * @packageDocumentation
+ */
+export { SessionIdTaken } from './session-store.js';
+export type { SessionChange, SessionRecord, SessionStore } from './session-store.js';
