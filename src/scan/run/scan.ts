@@ -3,23 +3,19 @@
  * once, as the report `aegis scan` prints.
  */
 
-import { evaluateCookies } from '../cookies/evaluate.js';
 import { followRedirects } from '../fetch/follow-redirects.js';
-import type { ScanFinding, ScanSeverity } from '../finding.js';
-import { categoryOf, SCAN_CATEGORIES, type ScanCategory } from '../grade/categories.js';
+import type { ScanFinding } from '../finding.js';
 import { gradeScan } from '../grade/score.js';
-import { valuesOf, type ReceivedHeader } from '../headers/header-list.js';
 import { pool } from '../pool.js';
-import { SCAN_SCHEMA_VERSION, type ReportedFinding, type ReportedTls, type ScanReport, type ScanResult } from '../result.js';
-import { scanTls, type TlsScan } from '../tls/sweep.js';
-import { TRANSPORT_FINDINGS } from '../transport/findings.js';
-import { evaluateRedirectChain, preloadEligibility, type RedirectHop } from '../transport/redirect-chain.js';
+import { SCAN_SCHEMA_VERSION, type ReportedTls, type ScanReport, type ScanResult } from '../result.js';
+import { scanTls } from '../tls/sweep.js';
+import { preloadEligibility, type RedirectHop } from '../transport/redirect-chain.js';
+import { chainErrors, reportFindings, scannedCategories, tlsErrors, transportFindings } from './assemble.js';
+import { HopCookies } from './hop-cookies.js';
 import { resolveScanOptions, type ResolvedScanOptions, type ScanAllOptions, type ScanOptions } from './options.js';
 import { fetchPage, judgePage, serverName, type PageJudgement } from './page.js';
 import { corsProbe, directoryProbes, exposureProbes, sourceMapProbe, type Probe, type ProbeOutcome } from './probes.js';
 import { reportTls } from './tls-report.js';
-
-const SEVERITY_ORDER: readonly ScanSeverity[] = ['high', 'medium', 'low', 'info'];
 
 /**
  * The URL of a scan target, or a TypeError saying why it is not one.
@@ -149,95 +145,12 @@ export async function scanAll(targets: readonly string[], options: ScanAllOption
   return { schemaVersion: SCAN_SCHEMA_VERSION, tool: { name: 'aegis', version: toolVersion }, results };
 }
 
-/**
- * The categories the scan looked at (docs/scan-grading.md: the others are left out of the grade,
- * never counted as a silent 100): TLS only over https:// with the sweep on; cookies only when the
- * page (or a redirect on the way) sets some; content only when the page is HTML; none of the page's categories when its checks
- * could not run.
- */
-function scannedCategories(page: PageJudgement | undefined, tls: boolean, redirectCookies: boolean): ScanCategory[] {
-  const skipped = new Set<ScanCategory>();
-  if (!tls) skipped.add('tls');
-  if (page === undefined) for (const category of ['headers', 'csp', 'cookies', 'content'] as const) skipped.add(category);
-  if (page?.setsCookies !== true && !redirectCookies) skipped.add('cookies');
-  if (page?.content === undefined) skipped.add('content');
-  return SCAN_CATEGORIES.filter((category) => !skipped.has(category));
-}
-
-/**
- * The cookies set by the redirects of the chain (a session cookie set on the http:// redirect
- * travels in clear): judged like the page's. Only redirects: a final answer is either the page
- * itself, or an http:// page that TRANSPORT-010 already reports as serving the site in clear.
- */
-class HopCookies {
-  private readonly answers: Array<{ url: string; setCookies: string[] }> = [];
-
-  constructor(private readonly now: Date | undefined) {}
-
-  readonly judge = (url: string, status: number, headers: readonly ReceivedHeader[]): void => {
-    const setCookies = valuesOf(headers, 'Set-Cookie');
-    if (status >= 300 && status < 400 && setCookies.length > 0) this.answers.push({ url, setCookies });
-  };
-
-  private others(page: URL): Array<{ url: string; setCookies: string[] }> {
-    return this.answers.filter((answer) => answer.url !== page.href);
-  }
-
-  seen(page: URL): boolean {
-    return this.others(page).length > 0;
-  }
-
-  findings(page: URL): ScanFinding[] {
-    return this.others(page).flatMap(({ url, setCookies }) => {
-      const at = new URL(url);
-      return evaluateCookies(setCookies, { url: at, https: at.protocol === 'https:', ...(this.now === undefined ? {} : { now: this.now }) }).map((found) => ({ ...found, evidence: `${url}: ${found.evidence}` }));
-    });
-  }
-}
-
-/** The TLS sweep's failures as error lines (TLS-021 lists them too): versions, suite lists, certificate. */
-function tlsErrors(swept: TlsScan): string[] {
-  const lines = Object.entries(swept.versions).flatMap(([name, result]) => (result.error === undefined ? [] : [`TLS ${name}: ${result.error}`]));
-  for (const [name, list] of Object.entries(swept.ciphers)) if (list?.error !== undefined) lines.push(`TLS ${name} suites: ${list.error}`);
-  if (swept.certificate.outcome === 'error') lines.push(`TLS certificate: ${swept.certificate.message}`);
-  return lines;
-}
-
-/**
- * The redirect chain's failure as an error line: its last request got no answer (TRANSPORT-017 or
- * 018 say so too), or it was still redirecting to a new URL when `maxRedirects` requests were made.
- */
-function chainErrors(chain: readonly RedirectHop[], maxRedirects: number): string[] {
-  const last = chain[chain.length - 1];
-  if (last === undefined) return [];
-  if ('error' in last) return [`GET ${last.url}: ${last.error}`];
-  const redirecting = last.status >= 300 && last.status < 400 && last.location !== undefined;
-  const looped = chain.slice(0, -1).some((hop) => hop.url === last.url);
-  return redirecting && !looped && chain.length >= maxRedirects ? [`redirects: still redirecting after ${maxRedirects} requests (maxRedirects)`] : [];
-}
-
 /** `http://<host>:<port><path>` for an https:// target: where a visitor typing the name lands first. */
 function httpEntryPoint(url: URL, port: number): string {
   const entry = new URL(url.href);
   entry.protocol = 'http:';
   entry.port = port === 80 ? '' : String(port);
   return entry.href;
-}
-
-/**
- * The redirect chain's findings. When the page itself is https, its own HSTS check already reports
- * a missing header, so the chain's "no HSTS on the final answer" is not repeated.
- */
-function transportFindings(chain: readonly RedirectHop[], httpsPage: boolean): ScanFinding[] {
-  const findings = evaluateRedirectChain(chain);
-  return httpsPage ? findings.filter((finding) => finding.id !== TRANSPORT_FINDINGS.hstsMissing.id) : findings;
-}
-
-/** Findings with their category, grouped in report order, worst severity first, otherwise as found. */
-function reportFindings(findings: readonly ScanFinding[]): ReportedFinding[] {
-  const rank = (finding: ReportedFinding): number => SCAN_CATEGORIES.indexOf(finding.category) * SEVERITY_ORDER.length + SEVERITY_ORDER.indexOf(finding.severity);
-  const reported = findings.map((finding) => ({ id: finding.id, category: categoryOf(finding.id), severity: finding.severity, title: finding.title, evidence: finding.evidence, fix: finding.fix }));
-  return reported.map((finding, index) => ({ finding, index })).sort((a, b) => rank(a.finding) - rank(b.finding) || a.index - b.index).map(({ finding }) => finding);
 }
 
 /** Runs a check; an exception (a bug, never the site's fault) becomes an error line instead of a crash. */
