@@ -138,3 +138,63 @@ export function mergeSessionChange(record: SessionRecord, change: SessionChange)
 export function sessionDeadline(record: Pick<SessionRecord, 'idleExpiresAt' | 'absoluteExpiresAt'>): number {
   return Math.min(record.idleExpiresAt, record.absoluteExpiresAt);
 }
+
+/**
+ * Refuses ids and records the types forbid (a store must never key state on `undefined` or store
+ * `NaN` deadlines). Throws a TypeError naming the argument.
+ * @internal
+ */
+export function assertSessionId(id: unknown, argument = 'id'): asserts id is string {
+  if (typeof id !== 'string' || id.length === 0) {
+    throw new TypeError(`Session store: ${argument} must be a non-empty string, got ${describeValue(id)}.`);
+  }
+}
+
+/** @internal see {@link assertSessionId} */
+export function assertSessionRecord(record: unknown): asserts record is SessionRecord {
+  if (record === null || typeof record !== 'object') {
+    throw new TypeError(`Session store: record must be an object, got ${describeValue(record)}.`);
+  }
+  const r = record as Record<string, unknown>;
+  if (r['data'] === null || typeof r['data'] !== 'object' || Array.isArray(r['data'])) {
+    throw new TypeError(`Session store: record.data must be a plain object of JSON values, got ${describeValue(r['data'])}.`);
+  }
+  if (r['userId'] !== undefined) assertSessionId(r['userId'], 'record.userId');
+  for (const field of ['createdAt', 'idleExpiresAt', 'absoluteExpiresAt']) {
+    if (typeof r[field] !== 'number' || !Number.isFinite(r[field])) {
+      throw new TypeError(`Session store: record.${field} must be a finite number of ms since epoch, got ${describeValue(r[field])}.`);
+    }
+  }
+}
+
+/** @internal see {@link assertSessionId} */
+export function assertSessionChange(change: unknown): asserts change is SessionChange {
+  if (change === null || typeof change !== 'object') {
+    throw new TypeError(`Session store: change must be an object, got ${describeValue(change)}.`);
+  }
+  const c = change as Record<string, unknown>;
+  if (c['set'] !== undefined && (c['set'] === null || typeof c['set'] !== 'object' || Array.isArray(c['set']))) {
+    throw new TypeError(`Session store: change.set must be a plain object, got ${describeValue(c['set'])}.`);
+  }
+  if (c['unset'] !== undefined && (!Array.isArray(c['unset']) || !c['unset'].every((k) => typeof k === 'string'))) {
+    throw new TypeError('Session store: change.unset must be an array of key names.');
+  }
+  if (c['userId'] !== undefined && c['userId'] !== null) assertSessionId(c['userId'], 'change.userId');
+  if (c['idleExpiresAt'] !== undefined && (typeof c['idleExpiresAt'] !== 'number' || !Number.isFinite(c['idleExpiresAt']))) {
+    throw new TypeError(`Session store: change.idleExpiresAt must be a finite number, got ${describeValue(c['idleExpiresAt'])}.`);
+  }
+}
+
+/** @internal see {@link assertSessionId} */
+export function assertNow(now: unknown): asserts now is number {
+  if (typeof now !== 'number' || !Number.isFinite(now)) {
+    throw new TypeError(`Session store: now must be a finite number of ms since epoch, got ${describeValue(now)}.`);
+  }
+}
+
+function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return value.length === 0 ? 'an empty string' : 'a string';
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
+}
