@@ -6,3 +6,5 @@ export { SessionIdTaken } from './session-store.js';
 export type { SessionChange, SessionRecord, SessionStore } from './session-store.js';
 export { memorySessionStore } from './memory/session-store.js';
 export type { MemorySessionStoreOptions } from './memory/session-store.js';
+export { sqliteSessionStore } from './sqlite/session-store.js';
+export type { SqliteSessionStoreOptions } from './sqlite/session-store.js';
