@@ -1,0 +1,115 @@
+/**
+ * The few Redis commands the Redis stores need, taken from the APPLICATION'S OWN client.
+ *
+ * Aegis never creates, connects or closes a Redis client: the application passes the one it already
+ * has (node-redis v4+ or ioredis v5+), and {@link toScriptClient} wraps it in this small interface.
+ * Every store operation is one Lua script run with EVALSHA (EVAL once when the server's script
+ * cache does not have it yet), so only core commands are used: it works against Redis 6.2+, Redis 7
+ * and Valkey, with no modules and no functions API.
+ */
+
+import { createHash } from 'node:crypto';
+
+/** A Lua script and its SHA1, for EVALSHA. Made once per script by {@link luaScript}. */
+export interface LuaScript {
+  readonly source: string;
+  readonly sha1: string;
+}
+
+/** Makes a {@link LuaScript} (the SHA1 is computed here, once). */
+export function luaScript(source: string): LuaScript {
+  return { source, sha1: createHash('sha1').update(source).digest('hex') };
+}
+
+/**
+ * What a Redis store calls: run one Lua script with its keys and arguments, in one round trip.
+ * Implement it directly to use another client; the reply is the client's decoding of the script's
+ * return value (nil as `null`, integers as numbers, bulk strings as strings, tables as arrays).
+ */
+export interface RedisScriptClient {
+  evalScript(script: LuaScript, keys: readonly string[], args: readonly string[]): Promise<unknown>;
+}
+
+/** The node-redis (v4, v5, v6) methods used: `client.evalSha(sha, { keys, arguments })` and `client.eval(...)`. */
+export interface NodeRedisLike {
+  evalSha(sha1: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+}
+
+/** The ioredis methods used: `client.evalsha(sha, numKeys, ...keys, ...args)` and `client.eval(...)`. */
+export interface IoredisLike {
+  evalsha(sha1: string, numKeys: number, ...keysAndArgs: string[]): Promise<unknown>;
+  eval(script: string, numKeys: number, ...keysAndArgs: string[]): Promise<unknown>;
+  defineCommand(...args: never[]): unknown;
+}
+
+/** True when the server answered that it does not have the script cached (after a restart, SCRIPT FLUSH, failover). */
+function isNoScript(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith('NOSCRIPT');
+}
+
+/** EVALSHA, then EVAL when the server's script cache lacks the script. */
+function cached(evalsha: (sha1: string) => Promise<unknown>, evaluate: (source: string) => Promise<unknown>): (script: LuaScript) => Promise<unknown> {
+  return async (script) => {
+    try {
+      return await evalsha(script.sha1);
+    } catch (error) {
+      if (!isNoScript(error)) throw error;
+      return evaluate(script.source);
+    }
+  };
+}
+
+/** Wraps a node-redis client (`createClient()` / `createCluster()` of `redis` v4+). */
+export function fromNodeRedis(client: NodeRedisLike): RedisScriptClient {
+  return {
+    evalScript(script, keys, args) {
+      const options = { keys: [...keys], arguments: [...args] };
+      return cached(
+        (sha1) => client.evalSha(sha1, options),
+        (source) => client.eval(source, options),
+      )(script);
+    },
+  };
+}
+
+/** Wraps an ioredis client (`new Redis()` / `new Cluster()` of `ioredis` v5+). */
+export function fromIoredis(client: IoredisLike): RedisScriptClient {
+  return {
+    evalScript(script, keys, args) {
+      return cached(
+        (sha1) => client.evalsha(sha1, keys.length, ...keys, ...args),
+        (source) => client.eval(source, keys.length, ...keys, ...args),
+      )(script);
+    },
+  };
+}
+
+/** Which kind of client `value` looks like, or `undefined`. */
+export function clientKind(value: unknown): 'script-client' | 'ioredis' | 'node-redis' | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const methods = value as Record<string, unknown>;
+  if (typeof methods.evalScript === 'function') return 'script-client';
+  // ioredis: lowercase `evalsha` with positional arguments, and `defineCommand`.
+  if (typeof methods.evalsha === 'function' && typeof methods.defineCommand === 'function' && typeof methods.eval === 'function') return 'ioredis';
+  // node-redis: camel-case `evalSha` taking `{ keys, arguments }`.
+  if (typeof methods.evalSha === 'function' && typeof methods.eval === 'function') return 'node-redis';
+  return undefined;
+}
+
+/**
+ * Wraps the application's client: a node-redis or ioredis client is detected by its methods; an
+ * object that already has `evalScript` is used as it is. Returns `undefined` for anything else.
+ */
+export function toScriptClient(client: unknown): RedisScriptClient | undefined {
+  switch (clientKind(client)) {
+    case 'script-client':
+      return client as RedisScriptClient;
+    case 'ioredis':
+      return fromIoredis(client as IoredisLike);
+    case 'node-redis':
+      return fromNodeRedis(client as NodeRedisLike);
+    default:
+      return undefined;
+  }
+}
