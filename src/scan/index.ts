@@ -5,6 +5,11 @@
  * import { scan } from 'aegis/scan';
  * const result = await scan('https://example.com/');
  * console.log(result.grade?.overall.grade, result.findings.map((f) => f.id));
+ * @example
+ * // What `aegis scan --expect` does: compare with the headers a policy would send.
+ * import { scanAll, expectedHeaders, policyDrift, formatScanText } from 'aegis/scan';
+ * const report = await scanAll([url], { drift: (served, page) => policyDrift(served, expectedHeaders(policy, { https: page.protocol === 'https:', path: page.pathname })) });
+ * process.stdout.write(formatScanText(report, { color: false }));
  */
 
 export { scan, scanAll, scanTargetUrl } from './run/scan.js';
@@ -14,3 +19,6 @@ export type { DriftEntry, ReportedCertificate, ReportedFinding, ReportedGrade, R
 export type { ScanFinding, ScanSeverity } from './finding.js';
 export { GRADES, SCAN_CATEGORIES, gradeScan } from './grade/index.js';
 export type { Grade, ScanCategory } from './grade/index.js';
+export { formatScanHtml, formatScanJson, formatScanSarif, formatScanText } from './report/index.js';
+export type { ScanTextOptions } from './report/index.js';
+export { expectedHeaders, policyDrift } from './drift/index.js';
