@@ -249,6 +249,22 @@ for (const [index, kind] of kinds.entries()) {
   });
 }
 
+describe('redisSessionStore with an ioredis client that has its own keyPrefix', () => {
+  it('puts every key under keyPrefix + prefix, and revoking a user still finds every session', async () => {
+    const prefixed = new Redis({ host: server.host, port: server.port, db: 5, keyPrefix: 'app:' });
+    clients.push({ close: () => prefixed.quit() });
+    const store = redisSessionStore({ client: prefixed, prefix: 'aegis:' });
+    await store.create('s1', record({ userId: 'alice' }));
+    await store.create('s2', record());
+    await store.update('s2', { userId: 'alice', set: { a: 1 } }, T0);
+    await store.rotate('s1', 's3', record({ userId: 'alice' }));
+    expect(await inspectIoredis(ioredis(5)).scanAll()).toEqual(['app:aegis:sess:s2', 'app:aegis:sess:s3', 'app:aegis:user:alice']);
+    expect((await store.listByUser('alice', T0)).map(([id]) => id)).toEqual(['s2', 's3']);
+    expect(await store.destroyByUser('alice')).toBe(2);
+    expect(await inspectIoredis(ioredis(5)).scanAll()).toEqual([]);
+  });
+});
+
 describe('redisSessionStore: options and inputs the types forbid', () => {
   it('names the bad option and the fix', () => {
     expect(() => redisSessionStore(undefined as unknown as Parameters<typeof redisSessionStore>[0])).toThrow(AegisConfigError);

@@ -27,6 +27,12 @@ export function luaScript(source: string): LuaScript {
  * return value (nil as `null`, integers as numbers, bulk strings as strings, tables as arrays).
  */
 export interface RedisScriptClient {
+  /**
+   * A prefix the client itself adds to every name in KEYS (ioredis's `keyPrefix` option). The
+   * scripts add it to the keys they derive (a user's index, the sessions it lists), so those name
+   * the same keys as KEYS do. Absent: none.
+   */
+  readonly keyPrefix?: string;
   evalScript(script: LuaScript, keys: readonly string[], args: readonly string[]): Promise<unknown>;
 }
 
@@ -41,6 +47,8 @@ export interface IoredisLike {
   evalsha(sha1: string, numKeys: number, ...keysAndArgs: string[]): Promise<unknown>;
   eval(script: string, numKeys: number, ...keysAndArgs: string[]): Promise<unknown>;
   defineCommand(...args: never[]): unknown;
+  /** ioredis's options; `keyPrefix` is honoured (see {@link RedisScriptClient.keyPrefix}). */
+  readonly options?: { readonly keyPrefix?: string | Uint8Array };
 }
 
 /** True when the server answered that it does not have the script cached (after a restart, SCRIPT FLUSH, failover). */
@@ -75,7 +83,9 @@ export function fromNodeRedis(client: NodeRedisLike): RedisScriptClient {
 
 /** Wraps an ioredis client (`new Redis()` / `new Cluster()` of `ioredis` v5+). */
 export function fromIoredis(client: IoredisLike): RedisScriptClient {
+  const keyPrefix = client.options?.keyPrefix;
   return {
+    ...(keyPrefix ? { keyPrefix: typeof keyPrefix === 'string' ? keyPrefix : Buffer.from(keyPrefix).toString('utf8') } : {}),
     evalScript(script, keys, args) {
       return cached(
         (sha1) => client.evalsha(sha1, keys.length, ...keys, ...args),

@@ -19,7 +19,11 @@ export interface RedisSessionStoreOptions {
    * never connects or closes it.
    */
   readonly client: NodeRedisLike | IoredisLike | RedisScriptClient;
-  /** Prefix of every key the store writes. Default `'aegis:'`. On Redis Cluster use a hash tag: `'{aegis}:'`. */
+  /**
+   * Prefix of every key the store writes. Default `'aegis:'`. An ioredis `keyPrefix` on the client
+   * comes first (`<keyPrefix><prefix>sess:<id>`). On Redis Cluster use a hash tag, e.g. `'{aegis}:'`,
+   * so that every key of the store lives in one slot.
+   */
   readonly prefix?: string;
 }
 
@@ -80,11 +84,15 @@ export function redisSessionStore(options: RedisSessionStoreOptions): SessionSto
 
 class RedisSessionStore implements SessionStore {
   #closed = false;
+  /** The prefix the scripts derive key names with: the client's own key prefix (ioredis `keyPrefix`), then ours. */
+  readonly #scriptPrefix: string;
 
   constructor(
     readonly client: RedisScriptClient,
     readonly prefix: string,
-  ) {}
+  ) {
+    this.#scriptPrefix = (client.keyPrefix ?? '') + prefix;
+  }
 
   async get(id: string, now: number): Promise<SessionRecord | undefined> {
     assertSessionId(id);
@@ -96,7 +104,7 @@ class RedisSessionStore implements SessionStore {
   async create(id: string, record: SessionRecord): Promise<void> {
     assertSessionId(id);
     assertSessionRecord(record);
-    const created = await this.#run(CREATE, [this.#sessionKey(id)], [this.prefix, id, ...encodeRecord(record)]);
+    const created = await this.#run(CREATE, [this.#sessionKey(id)], [this.#scriptPrefix, id, ...encodeRecord(record)]);
     if (Number(created) !== 1) throw new SessionIdTaken();
   }
 
@@ -115,7 +123,7 @@ class RedisSessionStore implements SessionStore {
     const userMode = change.userId === undefined ? '' : change.userId === null ? '-' : '=';
     const user = typeof change.userId === 'string' ? change.userId : '';
     const idle = change.idleExpiresAt === undefined ? '' : String(change.idleExpiresAt);
-    const args = [this.prefix, id, String(now), userMode, user, idle, String(sets.length / 2), ...sets, ...unsets];
+    const args = [this.#scriptPrefix, id, String(now), userMode, user, idle, String(sets.length / 2), ...sets, ...unsets];
     const reply = await this.#run(UPDATE, [this.#sessionKey(id)], args);
     return reply === null ? undefined : decodeRecord(reply);
   }
@@ -125,20 +133,20 @@ class RedisSessionStore implements SessionStore {
     assertSessionId(newId, 'newId');
     assertSessionRecord(record);
     const keys = [this.#sessionKey(oldId), this.#sessionKey(newId)];
-    const outcome = Number(await this.#run(ROTATE, keys, [this.prefix, oldId, newId, ...encodeRecord(record)]));
+    const outcome = Number(await this.#run(ROTATE, keys, [this.#scriptPrefix, oldId, newId, ...encodeRecord(record)]));
     if (outcome === -1) throw new SessionIdTaken();
     return outcome === 1;
   }
 
   async destroy(id: string): Promise<boolean> {
     assertSessionId(id);
-    return Number(await this.#run(DESTROY, [this.#sessionKey(id)], [this.prefix, id])) === 1;
+    return Number(await this.#run(DESTROY, [this.#sessionKey(id)], [this.#scriptPrefix, id])) === 1;
   }
 
   async listByUser(userId: string, now: number): Promise<Array<readonly [string, SessionRecord]>> {
     assertSessionId(userId, 'userId');
     assertNow(now);
-    const reply = await this.#run(LIST_BY_USER, [this.#userKey(userId)], [this.prefix, userId, String(now)]);
+    const reply = await this.#run(LIST_BY_USER, [this.#userKey(userId)], [this.#scriptPrefix, userId, String(now)]);
     const flat = reply as unknown[];
     const sessions: Array<readonly [string, SessionRecord]> = [];
     for (let n = 0; n + 1 < flat.length; n += 2) sessions.push([String(flat[n]), decodeRecord(flat[n + 1])]);
@@ -147,7 +155,7 @@ class RedisSessionStore implements SessionStore {
 
   async destroyByUser(userId: string): Promise<number> {
     assertSessionId(userId, 'userId');
-    return Number(await this.#run(DESTROY_BY_USER, [this.#userKey(userId)], [this.prefix, userId]));
+    return Number(await this.#run(DESTROY_BY_USER, [this.#userKey(userId)], [this.#scriptPrefix, userId]));
   }
 
   /** Marks the store closed (later calls reject); the application's client stays open. */
