@@ -12,7 +12,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
  * and type-checks a consumer in both module systems.
  */
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const SUBPATHS = ['aegis', 'aegis/express', 'aegis/node', 'aegis/headers', 'aegis/transport', 'aegis/csp-report', 'aegis/serve', 'aegis/tls', 'aegis/config', 'aegis/checks'];
+/** Every JavaScript subpath the package exports (package.json "exports"), so a new one cannot go unchecked. */
+const SUBPATHS = Object.keys((JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, unknown> }).exports)
+  .filter((key) => key !== './package.json' && !key.endsWith('.json'))
+  .map((key) => (key === '.' ? 'aegis' : `aegis/${key.slice(2)}`));
 const EXPECTED_EXPORTS: Record<string, string[]> = {
   aegis: ['AegisConfigError', 'AegisPolicy', 'AegisRejection', 'aegis', 'isAegisPolicy', 'parseDuration', 'parseRate', 'parseSize'],
   'aegis/express': ['aegisMiddleware', 'getAegisContext'],
@@ -24,6 +27,8 @@ const EXPECTED_EXPORTS: Record<string, string[]> = {
   'aegis/tls': ['certificateCovers', 'createSelfSignedCertificate', 'daysUntilExpiry', 'inspectCertificate', 'loadOrCreateDevCertificate'],
   'aegis/config': ['MIN_SECRET_BITS', 'Secret', 'SecretRing', 'assessSecret', 'configMeta', 'generateSecret', 'isSecret', 'isSecretRing', 'loadConfig', 'parseDotenv'],
   'aegis/checks': ['AegisProductionError', 'CHECKS', 'assertProductionReady', 'atLeast', 'certificateFacts', 'deploymentFindings', 'formatFinding', 'processDebugFacts', 'runChecks', 'summarise'],
+  'aegis/scan': ['GRADES', 'SCAN_CATEGORIES', 'SCAN_SCHEMA_VERSION', 'expectedHeaders', 'formatScanHtml', 'formatScanJson', 'formatScanSarif', 'formatScanText', 'gradeScan', 'policyDrift', 'scan', 'scanAll', 'scanTargetUrl'],
+  'aegis/stores': ['SessionIdTaken', 'memorySessionStore', 'redisSessionStore', 'sqliteSessionStore'],
 };
 
 let consumer: string;
