@@ -1,0 +1,11 @@
+export { auditCsrfExemptions, formatCsrfAudit } from './audit.js';
+export type { CsrfExemptionAuditRow } from './audit.js';
+export { checkCsrf, csrfRejection } from './check.js';
+export type { CsrfDecision, CsrfReason, CsrfRejectedEvent, CsrfRequest, CsrfTokenState } from './check.js';
+export { matchExemption } from './exemptions.js';
+export { checkRequestOrigin, isSafeMethod } from './fetch-metadata.js';
+export type { OriginCheckInput, OriginCheckReason, OriginCheckResult } from './fetch-metadata.js';
+export { resolveCsrfOptions } from './options.js';
+export type { CsrfExemption, CsrfOptions, ResolvedCsrfExemption, ResolvedCsrfOptions } from './options.js';
+export { createCsrfToken, readSubmittedToken, signDoubleSubmit, tokensEqual, verifyDoubleSubmit } from './token.js';
+export type { SubmittedTokenSource } from './token.js';
