@@ -1,0 +1,161 @@
+import { assessSecret } from '../config/secret-strength.js';
+import { isSecret, isSecretRing, Secret, SecretRing } from '../config/secret.js';
+import { Problems, show } from '../core/config-error.js';
+import type { AegisEvent } from '../core/events.js';
+import { detectProfile, type Profile } from '../core/profile.js';
+import { checkObject, readDuration, readEnum } from '../core/read-option.js';
+import type { Duration } from '../core/units.js';
+import type { SessionStore } from '../stores/session-store.js';
+
+/** Options of {@link createSessionManager}. */
+export interface SessionOptions {
+  /** Where sessions live (memory, SQLite or Redis store from `aegis/stores`). */
+  readonly store: SessionStore;
+  /**
+   * Keys that sign the session cookie, newest first: a {@link SecretRing}, one {@link Secret}, or
+   * strings. Each must carry at least 256 bits of entropy (e.g. `aegis secret` / 32 random bytes).
+   * Rotation: put the new key first, keep the old one until the longest session has ended.
+   */
+  readonly secrets: SecretRing | Secret | readonly (string | Secret)[];
+  /** Cookie name (default `'sid'`); in production it is prefixed with `__Host-`. */
+  readonly cookieName?: string;
+  /** `SameSite` attribute (default `'lax'`). */
+  readonly sameSite?: 'lax' | 'strict';
+  /** `Secure` attribute (default `true` in production, `false` otherwise); `false` is refused in production. */
+  readonly secure?: boolean;
+  /** Sliding inactivity limit (default `'30m'`): ms or a duration string. */
+  readonly idleTimeout?: Duration;
+  /** Absolute lifetime from sign-in (default `'1h'`), never extended by activity. */
+  readonly absoluteTimeout?: Duration;
+  /** Current time in ms since epoch (default `Date.now`); inject one in tests. */
+  readonly clock?: () => number;
+  /** Receives session events (`session.invalid`, `session.revoked`); never given an id or a cookie. */
+  readonly onEvent?: (event: AegisEvent) => void;
+  /** Profile the defaults follow (default: from `AEGIS_ENV` / `NODE_ENV`, else development). */
+  readonly profile?: Profile;
+}
+
+/** The options after validation. @internal */
+export interface ResolvedSessionOptions {
+  readonly store: SessionStore;
+  readonly ring: SecretRing;
+  readonly cookieName: string;
+  readonly sameSite: 'Lax' | 'Strict';
+  readonly secure: boolean;
+  readonly idleTimeoutMs: number;
+  readonly absoluteTimeoutMs: number;
+  /** A read-only request slides the idle deadline only when it moves by at least this much. */
+  readonly touchAfterMs: number;
+  readonly clock: () => number;
+  readonly emit: (event: AegisEvent) => void;
+  readonly profile: Profile;
+}
+
+const KNOWN = ['store', 'secrets', 'cookieName', 'sameSite', 'secure', 'idleTimeout', 'absoluteTimeout', 'clock', 'onEvent', 'profile'];
+const STORE_METHODS = ['get', 'create', 'update', 'rotate', 'destroy', 'destroyByUser'] as const;
+/** RFC 6265 cookie-name token. */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const HOST_PREFIX = '__Host-';
+const SUBJECT = 'session options';
+
+/**
+ * Validates session options once and lists every problem in one {@link AegisConfigError}.
+ * @internal
+ */
+export function resolveSessionOptions(options: SessionOptions): ResolvedSessionOptions {
+  const problems = new Problems();
+  if (!checkObject(options, KNOWN, problems, 'sessions', '{ store, secrets }')) problems.throwIfAny(SUBJECT);
+  const raw = options as SessionOptions & Record<string, unknown>;
+
+  const detected = detectProfile(raw.profile);
+  if (detected.invalid) {
+    problems.add('sessions.profile', `${show(detected.invalid.value)} is not a profile.`, "use 'production', 'development' or 'test'.");
+  }
+  const profile = detected.profile;
+  const production = profile === 'production';
+
+  const store = raw.store;
+  if (store === null || typeof store !== 'object' || STORE_METHODS.some((m) => typeof (store as unknown as Record<string, unknown>)[m] !== 'function')) {
+    problems.add('sessions.store', `expected a SessionStore, got ${show(store)}.`, 'pass memorySessionStore(), sqliteSessionStore({ file }) or redisSessionStore({ client }) from aegis/stores.');
+  }
+
+  const ring = readSecrets(raw.secrets, problems);
+
+  const sameSite = readEnum(raw.sameSite, ['lax', 'strict'] as const, 'lax', problems, 'sessions.sameSite');
+
+  let secure = production;
+  if (raw.secure !== undefined) {
+    if (typeof raw.secure !== 'boolean') problems.add('sessions.secure', `expected true or false, got ${show(raw.secure)}.`, 'write secure: true.');
+    else if (!raw.secure && production) problems.add('sessions.secure', 'a session cookie without Secure is refused in production.', 'remove secure: false (it may be false only in development or test).');
+    else secure = raw.secure;
+  }
+
+  let cookieName = 'sid';
+  if (raw.cookieName !== undefined) {
+    if (typeof raw.cookieName !== 'string' || !TOKEN.test(raw.cookieName)) {
+      problems.add('sessions.cookieName', `${show(raw.cookieName)} is not a valid cookie name.`, "use letters, digits and -_.!#$%&'*+^`|~, e.g. 'sid'.");
+    } else cookieName = raw.cookieName;
+  }
+  if (production && !cookieName.startsWith(HOST_PREFIX)) cookieName = HOST_PREFIX + cookieName;
+  if (cookieName.startsWith(HOST_PREFIX) && !secure) {
+    problems.add('sessions.cookieName', 'a __Host- cookie must be Secure.', 'drop the __Host- prefix outside production, or set secure: true.');
+  }
+
+  const idleTimeoutMs = readDuration(raw.idleTimeout, 30 * 60_000, problems, 'sessions.idleTimeout');
+  const absoluteTimeoutMs = readDuration(raw.absoluteTimeout, 60 * 60_000, problems, 'sessions.absoluteTimeout');
+  if (idleTimeoutMs <= 0) problems.add('sessions.idleTimeout', 'must be longer than 0.', "give a duration such as '30m'.");
+  if (absoluteTimeoutMs <= 0) problems.add('sessions.absoluteTimeout', 'must be longer than 0.', "give a duration such as '1h'.");
+
+  const clock = raw.clock ?? Date.now;
+  if (typeof clock !== 'function') problems.add('sessions.clock', `expected a function, got ${show(clock)}.`, 'pass () => Date.now(), or leave it out.');
+  const onEvent = raw.onEvent;
+  if (onEvent !== undefined && typeof onEvent !== 'function') {
+    problems.add('sessions.onEvent', `expected a function, got ${show(onEvent)}.`, 'pass (event) => log(event), or leave it out.');
+  }
+
+  problems.throwIfAny(SUBJECT);
+  return Object.freeze({
+    store,
+    ring: ring as SecretRing,
+    cookieName,
+    sameSite: sameSite === 'strict' ? 'Strict' : 'Lax',
+    secure,
+    idleTimeoutMs,
+    absoluteTimeoutMs,
+    touchAfterMs: Math.min(60_000, Math.floor(idleTimeoutMs / 10)),
+    clock,
+    emit: (event: AegisEvent) => {
+      if (!onEvent) return;
+      try {
+        onEvent(event);
+      } catch {
+        // A failing listener never breaks a request.
+      }
+    },
+    profile,
+  });
+}
+
+function readSecrets(raw: unknown, problems: Problems): SecretRing | undefined {
+  const entries: Array<readonly [number, Secret]> = [];
+  if (isSecretRing(raw)) raw.all.forEach((s, i) => entries.push([i, s]));
+  else if (isSecret(raw)) entries.push([0, raw]);
+  else if (Array.isArray(raw) && raw.length > 0) {
+    raw.forEach((s: unknown, i) => {
+      if (isSecret(s)) entries.push([i, s]);
+      else if (typeof s === 'string') entries.push([i, new Secret(s)]);
+      else problems.add(`sessions.secrets[${i}]`, `expected a string or a Secret, got ${show(s)}.`, 'give each key as a string of 32 random bytes (hex or base64).');
+    });
+  } else {
+    problems.add('sessions.secrets', raw === undefined ? 'is required.' : `expected a SecretRing, a Secret or a non-empty array of keys, got ${show(raw)}.`, 'pass secrets: [process.env.SESSION_KEY] (32 random bytes, newest key first).');
+    return undefined;
+  }
+  // The value is never printed: only its position and what is wrong with it.
+  for (const [i, secret] of entries) {
+    const found = assessSecret(secret.reveal()).problems;
+    if (found.length > 0) {
+      problems.add(`sessions.secrets[${i}]`, `this key is too weak: ${found.join(', ')}.`, "generate one with crypto.randomBytes(32).toString('base64url').");
+    }
+  }
+  return entries.length > 0 ? new SecretRing(entries.map(([, s]) => s)) : undefined;
+}
