@@ -1,5 +1,6 @@
 import { parse } from 'parse5';
 import type { DefaultTreeAdapterMap } from 'parse5';
+import { parseUrl } from '../url.js';
 
 type Node = DefaultTreeAdapterMap['node'];
 type Element = DefaultTreeAdapterMap['element'];
@@ -143,15 +144,15 @@ export function extractContent(html: string | ParsedDocument, pageUrl: URL): Pag
     }
   }
 
-  const baseUrl = (base && resolve(base.raw, pageUrl)) ?? pageUrl;
-  const ref = (r: Raw): ResourceRef => ({ ...r, url: resolve(r.raw, baseUrl) });
+  const baseUrl = (base && parseUrl(base.raw, pageUrl)) ?? pageUrl;
+  const ref = (r: Raw): ResourceRef => ({ ...r, url: parseUrl(r.raw, baseUrl) });
   // An absent or empty action submits to the document's URL, not to the base URL.
-  const formRef = (r: Raw): ResourceRef => ({ ...r, url: r.raw === '' ? pageUrl : resolve(r.raw, baseUrl) });
+  const formRef = (r: Raw): ResourceRef => ({ ...r, url: r.raw === '' ? pageUrl : parseUrl(r.raw, baseUrl) });
   return {
     baseUrl,
-    base: base && { ...base, url: resolve(base.raw, pageUrl) },
-    scripts: scripts.map((s) => ({ ...s, url: resolve(s.raw, baseUrl) })),
-    stylesheets: stylesheets.map((s) => ({ ...s, url: resolve(s.raw, baseUrl) })),
+    base: base && { ...base, url: parseUrl(base.raw, pageUrl) },
+    scripts: scripts.map((s) => ({ ...s, url: parseUrl(s.raw, baseUrl) })),
+    stylesheets: stylesheets.map((s) => ({ ...s, url: parseUrl(s.raw, baseUrl) })),
     frames: frames.map(ref),
     media: media.map(ref),
     forms: forms.map(formRef),
@@ -175,13 +176,4 @@ export function srcsetUrls(srcset: string): string[] {
     .split(',')
     .map((candidate) => candidate.trim().split(ASCII_WHITESPACE)[0] ?? '')
     .filter((url) => url !== '');
-}
-
-/** `raw` resolved as the URL parser does (it strips leading and trailing C0 control or space), or `undefined`. */
-function resolve(raw: string, base: URL): URL | undefined {
-  try {
-    return new URL(raw, base);
-  } catch {
-    return undefined;
-  }
 }

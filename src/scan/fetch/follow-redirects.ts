@@ -3,6 +3,7 @@
 import { valuesOf, type ReceivedHeader } from '../headers/header-list.js';
 import type { RedirectHop } from '../transport/redirect-chain.js';
 import { fetchOnce } from './fetch-once.js';
+import { parseUrl } from '../url.js';
 
 /** Options of {@link followRedirects}. */
 export interface FollowRedirectsOptions {
@@ -44,15 +45,7 @@ export async function followRedirects(startUrl: string, options: FollowRedirects
     const hsts = valuesOf(response.headers, 'Strict-Transport-Security');
     hops.push({ url, status: response.status, ...(location === undefined ? {} : { location }), ...(hsts.length === 0 ? {} : { hsts }) });
     if (repeated || response.status < 300 || response.status > 399 || location === undefined) break;
-    url = resolve(location, url);
+    url = parseUrl(location, url)?.href;
   }
   return hops;
-}
-
-function resolve(location: string, base: string): string | undefined {
-  try {
-    return new URL(location, base).href;
-  } catch {
-    return undefined;
-  }
 }

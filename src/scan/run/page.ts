@@ -23,6 +23,8 @@ import { valuesOf, type ReceivedHeader } from '../headers/header-list.js';
 import type { ReportedPage } from '../result.js';
 import { evaluateHsts } from '../transport/evaluate-hsts.js';
 import type { ResolvedScanOptions } from './options.js';
+import { parseUrl } from '../url.js';
+import { errorMessage } from '../error-message.js';
 
 /** Same-origin redirects followed to reach the page (e.g. `/` → `/login`). */
 const PAGE_REDIRECTS = 5;
@@ -131,7 +133,7 @@ export function parseWithin(html: string, budgetMs: number): { readonly document
   try {
     return { document: parse(html, { treeAdapter: Object.fromEntries(timed) as TreeAdapter<DefaultTreeAdapterMap> }) };
   } catch (error) {
-    return { error: error instanceof OutOfTime ? `the HTML did not parse within ${budgetMs} ms` : `the HTML parser failed: ${error instanceof Error ? error.message : String(error)}` };
+    return { error: error instanceof OutOfTime ? `the HTML did not parse within ${budgetMs} ms` : `the HTML parser failed: ${errorMessage(error)}` };
   }
 }
 
@@ -166,12 +168,4 @@ function hideCookieValue(header: ReceivedHeader): ReceivedHeader {
   if (name.toLowerCase() !== 'set-cookie') return header;
   const cookie = parseSetCookie(value).cookie;
   return [name, cookie === undefined ? '[unparsed cookie hidden]' : describeCookie(cookie)];
-}
-
-function parseUrl(text: string, base: URL): URL | undefined {
-  try {
-    return new URL(text, base);
-  } catch {
-    return undefined;
-  }
 }

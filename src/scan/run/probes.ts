@@ -16,6 +16,7 @@ import type { ScanFinding } from '../finding.js';
 import type { PageContent } from '../content/extract.js';
 import type { ResolvedScanOptions } from './options.js';
 import { serverName } from './page.js';
+import { parseUrl } from '../url.js';
 
 /** What one probe produced. */
 export interface ProbeOutcome {
@@ -117,7 +118,7 @@ export function sourceMapProbe(page: URL, content: PageContent, options: Resolve
         }
         if (answer.status < 200 || answer.status > 299) continue;
         for (const reference of findSourceMaps(Buffer.from(answer.body).toString('utf8'), answer.headers)) {
-          const map = resolve(reference, script);
+          const map = parseUrl(reference, script);
           if (map !== undefined && map.origin === page.origin) maps.add(map.href);
         }
       }
@@ -150,12 +151,4 @@ export function directoryProbes(page: URL, content: PageContent, options: Resolv
     step: 'exposures',
     run: () => judged(`GET ${directory}`, request(new URL(directory, page.origin), options), (answer) => evaluateExposure(directory, answer)),
   }));
-}
-
-function resolve(reference: string, base: string): URL | undefined {
-  try {
-    return new URL(reference, base);
-  } catch {
-    return undefined;
-  }
 }

@@ -3,6 +3,7 @@
  * once, as the report `aegis scan` prints.
  */
 
+import { errorMessage } from '../error-message.js';
 import { followRedirects } from '../fetch/follow-redirects.js';
 import type { ScanFinding } from '../finding.js';
 import { gradeScan } from '../grade/score.js';
@@ -101,7 +102,7 @@ export async function scan(target: string, options: ScanOptions = {}): Promise<S
   progress.plan(probes.length);
   const outcomes = await pool(
     probes.map((probe) => async (): Promise<ProbeOutcome> => {
-      const outcome = await probe.run().catch((error: unknown): ProbeOutcome => ({ findings: [], errors: [`${probe.step}: ${error instanceof Error ? error.message : String(error)}`] }));
+      const outcome = await probe.run().catch((error: unknown): ProbeOutcome => ({ findings: [], errors: [`${probe.step}: ${errorMessage(error)}`] }));
       progress.step(probe.step);
       return outcome;
     }),
@@ -158,7 +159,7 @@ function safely(check: () => PageJudgement, errors: string[], what: string): Pag
   try {
     return check();
   } catch (error) {
-    errors.push(`${what} failed: ${error instanceof Error ? error.message : String(error)}`);
+    errors.push(`${what} failed: ${errorMessage(error)}`);
     return undefined;
   }
 }

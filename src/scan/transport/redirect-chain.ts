@@ -3,6 +3,7 @@ import { parseHost } from '../../transport/host-syntax.js';
 import { headerPreloadBlockers, missingHsts } from './evaluate-hsts.js';
 import { TRANSPORT_FINDINGS } from './findings.js';
 import { parseHsts } from './hsts.js';
+import { parseUrl } from '../url.js';
 
 /** One answer in an observed chain: a redirect (3xx with Location) or the final answer. */
 export interface RedirectAnswer {
@@ -143,14 +144,6 @@ function preloadReasons(hops: readonly RedirectHop[]): string[] {
 function redirectTarget(hop: RedirectAnswer): string | undefined {
   if (hop.status < 300 || hop.status > 399 || hop.location === undefined) return undefined;
   return parseUrl(hop.location, hop.url)?.href ?? hop.location;
-}
-
-function parseUrl(url: string, base?: string): URL | undefined {
-  try {
-    return new URL(url, base);
-  } catch {
-    return undefined;
-  }
 }
 
 function isHttps(url: string): boolean {
