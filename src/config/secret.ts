@@ -107,6 +107,9 @@ export class SecretRing {
   verify(data: string | Buffer, signature: string): boolean {
     if (typeof signature !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(signature)) return false;
     const given = Buffer.from(signature, 'base64url');
+    // The 43rd character carries 4 bits and 2 ignored ones: four spellings decode to the same
+    // bytes. Only the canonical one (what sign() produces) is accepted, so an altered tag never passes.
+    if (given.toString('base64url') !== signature) return false;
     let found = false;
     for (const secret of this.all) found = timingSafeEqual(hmac(secret, data), given) || found;
     return found;

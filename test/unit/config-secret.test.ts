@@ -96,6 +96,13 @@ describe('SecretRing', () => {
     expect(ring.verify('user=43', tag)).toBe(false);
     expect(ring.verify('user=42', new SecretRing(['stranger']).sign('user=42'))).toBe(false);
     expect(ring.verify('user=42', tag.slice(1))).toBe(false);
+    // Regression: the last base64url character holds 4 bits plus 2 ignored ones, so three other
+    // spellings decode to the same bytes; only the canonical tag verifies.
+    const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = ALPHABET.indexOf(tag.slice(-1));
+    const sameBytes = [0, 1, 2, 3].map((low) => ALPHABET[(last & ~3) | low] ?? '').filter((char) => char !== tag.slice(-1));
+    expect(sameBytes.map((char) => Buffer.from(tag.slice(0, -1) + char, 'base64url').equals(Buffer.from(tag, 'base64url')))).toEqual([true, true, true]);
+    expect(sameBytes.map((char) => ring.verify('user=42', tag.slice(0, -1) + char))).toEqual([false, false, false]);
     expect(ring.verify('user=42', `${tag.slice(0, 42)}+`)).toBe(false);
     expect(ring.verify('user=42', undefined as unknown as string)).toBe(false);
   });
