@@ -1,4 +1,6 @@
 import { compileReporting, type ResolvedReporting } from '../csp-report/reporting-options.js';
+import { compileCsrfOptions, type ResolvedCsrfOptions } from '../csrf/options.js';
+import { compileSessionSettings, SESSION_SETTING_KEYS, type CompiledSessionSettings } from '../sessions/options.js';
 import { compileHeaderPlan, type HeaderPlan, type HeadersOptions, type PlanContext } from '../headers/plan.js';
 import { compileHostAllowlist, LOCAL_HOSTS, type HostAllowlist } from '../transport/host-allowlist.js';
 import { compileHttpsRedirect, type HttpsRedirect } from '../transport/https-redirect.js';
@@ -29,6 +31,10 @@ export interface CompiledPolicy {
   readonly routes: RouteMatcher<CompiledRoute> | undefined;
   readonly redirect: HttpsRedirect | undefined;
   readonly reporting: ResolvedReporting | undefined;
+  /** Session settings, when the policy has sessions. */
+  readonly sessions: CompiledSessionSettings | undefined;
+  /** CSRF settings, unless `csrf: false`. */
+  readonly csrf: ResolvedCsrfOptions | undefined;
   /** The merged header options, kept to compile route-level overrides later. */
   readonly headerOptions: HeadersOptions | undefined;
   /** What the profile relaxes compared with production, for the start-up notice. */
@@ -60,6 +66,8 @@ export function compilePolicy(options: AegisOptions, env: NodeJS.ProcessEnv = pr
   const baseHeaders = problems.count === before ? settings.headers : undefined;
   const routes = compileRoutes(settings, { limits, baseHeaders, planContext, problems });
   const redirect = compileHttpsRedirect(settings.httpsRedirect, { production, hostsChecked: settings.hosts !== false, problems, path: 'httpsRedirect' });
+  const sessions = compileSessions(settings.sessions, profile, problems);
+  const csrf = settings.csrf === false ? undefined : compileCsrfOptions(settings.csrf ?? {}, problems, 'csrf');
 
   problems.throwIfAny();
   return {
@@ -72,6 +80,8 @@ export function compilePolicy(options: AegisOptions, env: NodeJS.ProcessEnv = pr
     routes,
     redirect,
     reporting,
+    sessions,
+    csrf,
     headerOptions: settings.headers,
     relaxed: production ? [] : relaxations(settings),
     settings,
@@ -146,6 +156,13 @@ function compileRoute(
   }
   const headerOptions = mergeOptions(context.baseHeaders, route.headers);
   return { bodyLimit, plan: compileHeaderPlan(headerOptions, { ...context.planContext, path: `${path}.headers` }) };
+}
+
+function compileSessions(raw: unknown, profile: Profile, problems: Problems): CompiledSessionSettings | undefined {
+  if (raw === undefined || raw === false) return undefined;
+  const example = "{ store: sqliteSessionStore({ file: 'sessions.db' }), secrets: [process.env.SESSION_KEY] }";
+  if (!checkObject(raw, SESSION_SETTING_KEYS, problems, 'sessions', example)) return undefined;
+  return compileSessionSettings(raw, profile, problems, 'sessions');
 }
 
 function relaxations(settings: PolicySettings): string[] {

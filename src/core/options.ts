@@ -1,4 +1,6 @@
 import type { ReportingOptions } from '../csp-report/reporting-options.js';
+import type { CsrfOptions } from '../csrf/options.js';
+import type { SessionSettings } from '../sessions/options.js';
 import type { HeadersOptions } from '../headers/plan.js';
 import type { HostsOption } from '../transport/host-allowlist.js';
 import type { HttpsRedirectOptions } from '../transport/https-redirect.js';
@@ -47,6 +49,16 @@ export interface AegisOptions {
   reporting?: ReportingOptions | false;
   /** Per-route overrides, first match wins. */
   routes?: readonly RouteOptions[];
+  /**
+   * Server-side sessions: a signed opaque cookie, idle and absolute timeouts, rotation, revocation.
+   * Default: none. Needs a `store` and `secrets`.
+   */
+  sessions?: SessionSettings | false;
+  /**
+   * CSRF protection for unsafe methods (POST, PUT, PATCH, DELETE…). Default: on. The Fetch
+   * Metadata / Origin check always runs; with `sessions`, a synchronizer token is required too.
+   */
+  csrf?: CsrfOptions | false;
   /** Settings merged in for one profile only, e.g. `{ development: { headers: { … } } }`. */
   profiles?: Partial<Record<Profile, PolicySettings>>;
   /** A pino-style logger that receives every security event. */
@@ -66,6 +78,8 @@ export const OPTION_KEYS: readonly (keyof AegisOptions)[] = [
   'httpsRedirect',
   'reporting',
   'routes',
+  'sessions',
+  'csrf',
   'profiles',
   'logger',
   'onEvent',

@@ -119,7 +119,7 @@ export function inspectRequest(policy: CompiledPolicy, events: EventBus, reports
     return refuse(events, method, 413, 'Payload Too Large', 'body.too_large', 'body.too_large', clientIpOf(peerIp, view), path, { limit: bodyLimit, declared: Number(contentLength) });
   }
 
-  const state = new RequestState(method, path, peerIp, view, protocol, effectiveHost.hostname, bodyLimit, route ? route.plan : policy.plan);
+  const state = new RequestState(method, path, peerIp, view, protocol, effectiveHost.hostname, effectiveHost.port, bodyLimit, route ? route.plan : policy.plan);
   if (reports !== undefined && path === reports.path) return { kind: 'endpoint', state, endpoint: reports };
   return { kind: 'continue', state };
 }

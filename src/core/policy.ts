@@ -1,4 +1,8 @@
 import { CspReportEndpoint } from '../csp-report/report-endpoint.js';
+import { auditCsrfExemptions, type CsrfExemptionAuditRow } from '../csrf/audit.js';
+import { csrfTokenSource } from '../guards/csrf-token.js';
+import { runRequestGuards, type GuardedRequest, type GuardOutcome, type GuardPolicy } from '../guards/request-guards.js';
+import { sessionManagerFrom, type SessionManager } from '../sessions/session.js';
 import { compileHeaderPlan, type HeaderPlan, type HeadersOptions } from '../headers/plan.js';
 import { serverLimitOptions, type ResolvedLimits, type ServerLimitOptions } from '../transport/limits.js';
 import { compilePolicy, type CompiledPolicy } from './compile-policy.js';
@@ -9,7 +13,7 @@ import type { AegisOptions } from './options.js';
 import { inspectRequest, type Outcome } from './pipeline.js';
 import type { Profile } from './profile.js';
 import { checkObject, readSize } from './read-option.js';
-import type { RequestView } from './request.js';
+import type { CsrfTokenSource, RequestState, RequestView } from './request.js';
 import type { Size } from './units.js';
 
 /** Overrides applied by a framework's route-level middleware (`security.route({...})`). */
@@ -40,6 +44,18 @@ export interface PolicySummary {
   /** Lower-case header name → value, as sent on a secure response. */
   readonly headers: Readonly<Record<string, string>>;
   readonly removedHeaders: readonly string[];
+  /** CSRF protection, or false when `csrf: false`. */
+  readonly csrf:
+    | false
+    | {
+        /** True when the policy has sessions: unsafe requests need the synchronizer token too. */
+        readonly tokenRequired: boolean;
+        readonly trustedOrigins: readonly string[];
+        readonly allowSameSite: boolean;
+        readonly exemptions: readonly CsrfExemptionAuditRow[];
+      };
+  /** Session cookie and timeouts, or false without sessions. */
+  readonly sessions: false | { readonly cookieName: string; readonly idleTimeoutMs: number; readonly absoluteTimeoutMs: number; readonly sameSite: 'Lax' | 'Strict'; readonly secure: boolean };
 }
 
 let noticeShown = false;
@@ -67,7 +83,14 @@ export class AegisPolicy {
   readonly compiled: CompiledPolicy;
   /** @internal */
   readonly events: EventBus;
+  /**
+   * The policy's sessions, when it has `sessions`: for work outside a request, such as
+   * `policy.sessions.revokeUser(id)` from an admin page or a password-reset job.
+   */
+  readonly sessions: SessionManager | undefined;
   private readonly reports: CspReportEndpoint | undefined;
+  private readonly tokens: CsrfTokenSource | undefined;
+  private readonly guards: GuardPolicy;
   /** @internal */
   readonly [POLICY_BRAND] = true;
 
@@ -78,6 +101,11 @@ export class AegisPolicy {
     this.serverOptions = serverLimitOptions(this.limits);
     this.events = new EventBus(options.logger);
     if (options.onEvent) this.events.on('*', options.onEvent);
+    const sessions = this.compiled.sessions;
+    const events = this.events;
+    this.sessions = sessions ? sessionManagerFrom({ ...sessions, emit: (event) => events.emit(event) }) : undefined;
+    this.tokens = sessions ? csrfTokenSource(this.compiled.csrf?.fieldName ?? '_csrf') : undefined;
+    this.guards = { csrf: this.compiled.csrf, events };
     const endpoint = this.compiled.reporting?.endpoint;
     this.reports = endpoint ? new CspReportEndpoint(endpoint, this.events) : undefined;
     if (this.profile === 'development' && !options.quiet) showDevelopmentNotice(this.compiled);
@@ -106,6 +134,21 @@ export class AegisPolicy {
   }
 
   /**
+   * Opens the request's session (when the policy has sessions: lazy, nothing is read yet) and runs
+   * the guards that may need it or the body (the CSRF token endpoint and check). For adapter
+   * authors: call it after {@link AegisPolicy.inspect} said continue; commit the session when the
+   * response is sent. Returns `undefined` to go on, a reply to send, or `null` when answered.
+   * @internal
+   */
+  guard(state: RequestState, cookieHeader: string | undefined, request: GuardedRequest): GuardOutcome | Promise<GuardOutcome> {
+    if (this.sessions) {
+      state.session = this.sessions.open(cookieHeader, state);
+      state.tokens = this.tokens;
+    }
+    return runRequestGuards(this.guards, state, request);
+  }
+
+  /**
    * What the policy sends and enforces, as plain data: for deploy checks, exporters and humans.
    * Headers are those of a secure response; the CSP nonce appears as `{nonce}`.
    */
@@ -121,6 +164,23 @@ export class AegisPolicy {
       httpsRedirect: compiled.redirect !== undefined,
       headers,
       removedHeaders: compiled.plan.remove,
+      csrf: compiled.csrf
+        ? {
+            tokenRequired: compiled.sessions !== undefined,
+            trustedOrigins: [...compiled.csrf.trustedOrigins],
+            allowSameSite: compiled.csrf.allowSameSite,
+            exemptions: auditCsrfExemptions(compiled.csrf),
+          }
+        : false,
+      sessions: compiled.sessions
+        ? {
+            cookieName: compiled.sessions.cookieName,
+            idleTimeoutMs: compiled.sessions.idleTimeoutMs,
+            absoluteTimeoutMs: compiled.sessions.absoluteTimeoutMs,
+            sameSite: compiled.sessions.sameSite,
+            secure: compiled.sessions.secure,
+          }
+        : false,
     };
   }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createNonce } from '../headers/nonce.js';
 import type { HeaderPlan } from '../headers/plan.js';
 import { normalisePeer } from '../transport/ip.js';
+import type { RequestSession } from '../sessions/session.js';
 import type { AegisEvent, AegisEventType, EventLevel } from './events.js';
 
 /**
@@ -51,12 +52,31 @@ export interface AegisContext {
   readonly path: string;
   /** The body size limit in bytes for this request. */
   readonly bodyLimit: number;
+  /** This request's session, when the policy has `sessions` (lazy: nothing is read until used). */
+  readonly session: RequestSession | undefined;
+  /**
+   * This session's CSRF token, made on first use (and stored with the session): put it in forms
+   * or send it as the `x-csrf-token` header. Rejects when the policy has no sessions.
+   */
+  csrfToken(): Promise<string>;
+  /** `<input type="hidden" name="_csrf" value="…">` with this session's token, HTML-escaped. */
+  csrfField(): Promise<string>;
+}
+
+/** How the CSRF token of a session is read and rendered (installed by the policy). @internal */
+export interface CsrfTokenSource {
+  token(session: RequestSession): Promise<string>;
+  field(token: string): string;
 }
 
 /** Per-request state: the public context plus what adapters need to finish the job. @internal */
 export class RequestState implements AegisContext {
   private nonce: string | undefined;
   private id: string | undefined;
+  /** Set by the adapter when the policy has sessions. */
+  session: RequestSession | undefined = undefined;
+  /** Set with `session`. */
+  tokens: CsrfTokenSource | undefined = undefined;
 
   /**
    * @param ip the client's address when trusted proxies reported it; otherwise it is read from
@@ -69,6 +89,8 @@ export class RequestState implements AegisContext {
     private readonly peer: { readonly remoteAddress: string | undefined },
     readonly protocol: 'http' | 'https',
     readonly host: string,
+    /** The port the client asked for (Host header or trusted proxy), when it gave one. */
+    readonly port: number | undefined,
     /** Mutable: route-level middleware may lower it. */
     public bodyLimit: number,
     /** The response headers for this request's route; route-level middleware may replace it. */
@@ -92,6 +114,22 @@ export class RequestState implements AegisContext {
 
   get requestId(): string {
     return (this.id ??= randomUUID());
+  }
+
+  /** The Host as the client wrote it, normalised: `name[:port]`, IPv6 in brackets. */
+  get authority(): string {
+    const name = this.host.includes(':') ? `[${this.host}]` : this.host;
+    return this.port === undefined ? name : `${name}:${this.port}`;
+  }
+
+  csrfToken(): Promise<string> {
+    if (!this.session || !this.tokens) return Promise.reject(new Error('aegis: csrfToken() needs sessions: add sessions: { store, secrets } to the policy.'));
+    return this.tokens.token(this.session);
+  }
+
+  async csrfField(): Promise<string> {
+    const token = await this.csrfToken();
+    return (this.tokens as CsrfTokenSource).field(token);
   }
 
   /** An event about this request: its id, client, method and path, plus what happened. */

@@ -73,10 +73,23 @@ const PASS: CsrfDecision = Object.freeze({ ok: true });
  * @see https://cheatsheetseries.owasp.org/cheatsheets/Cross-Site_Request_Forgery_Prevention_Cheat_Sheet.html
  */
 export function checkCsrf(request: CsrfRequest, tokens: CsrfTokenState, resolved: ResolvedCsrfOptions): CsrfDecision {
-  const exemption = matchExemption(request.method, request.path, resolved.exemptions);
-  if (exemption) return { ok: true, exemption };
-  if (isSafeMethod(request.method)) return PASS;
+  const first = checkCsrfOrigin(request, resolved);
+  if (first.decided) return first.decision;
+  return checkCsrfToken(readSubmittedToken(request, resolved), tokens, first.weak);
+}
 
+/** The outcome of {@link checkCsrfOrigin}: decided, or the token must be checked. */
+export type CsrfOriginStep = { readonly decided: true; readonly decision: CsrfDecision } | { readonly decided: false; readonly weak: boolean };
+
+/**
+ * The first half of {@link checkCsrf}, which needs no store and no body: exemptions, safe methods
+ * and the origin layer. Adapters run it before reading a session or a form body, so a cross-site
+ * request costs neither.
+ */
+export function checkCsrfOrigin(request: CsrfRequest, resolved: ResolvedCsrfOptions): CsrfOriginStep {
+  const exemption = matchExemption(request.method, request.path, resolved.exemptions);
+  if (exemption) return { decided: true, decision: { ok: true, exemption } };
+  if (isSafeMethod(request.method)) return SAFE;
   const origin = checkRequestOrigin(
     {
       method: request.method,
@@ -88,13 +101,21 @@ export function checkCsrf(request: CsrfRequest, tokens: CsrfTokenState, resolved
     },
     resolved,
   );
-  if (!origin.ok) return reject(origin.reason);
+  if (!origin.ok) return { decided: true, decision: reject(origin.reason) };
+  return origin.weak ? WEAK_ORIGIN : STRONG_ORIGIN;
+}
 
-  const submitted = readSubmittedToken(request, resolved);
+/** The second half of {@link checkCsrf}: the submitted token against the expected one(s). */
+export function checkCsrfToken(submitted: string | undefined, tokens: CsrfTokenState, weak: boolean): CsrfDecision {
   if (submitted === undefined) return reject('missing-token');
   if (!tokenValid(submitted, tokens)) return reject('bad-token');
-  return origin.weak ? { ok: true, weak: true } : PASS;
+  return weak ? WEAK_PASS : PASS;
 }
+
+const SAFE: CsrfOriginStep = Object.freeze({ decided: true, decision: PASS });
+const WEAK_ORIGIN: CsrfOriginStep = Object.freeze({ decided: false, weak: true });
+const STRONG_ORIGIN: CsrfOriginStep = Object.freeze({ decided: false, weak: false });
+const WEAK_PASS: CsrfDecision = Object.freeze({ ok: true, weak: true });
 
 function tokenValid(submitted: string, tokens: CsrfTokenState): boolean {
   if (tokens.sessionToken !== undefined) return tokensEqual(submitted, tokens.sessionToken);

@@ -39,6 +39,7 @@ export function isSafeMethod(method: string): boolean {
  *   `X-HTTP-Method`, `X-Method-Override` and `_method` are never read here, so a POST that claims to
  *   be a GET is checked as the POST it is.
  * - `Sec-Fetch-Site: cross-site` → `cross-site`; `same-site` → `same-site` unless `allowSameSite`;
+ *   either passes when the `Origin` header names a trusted origin (`trustsOrigin`);
  *   `same-origin` and `none` (typed URL, bookmark) pass. Any other value is ignored as if absent.
  * - Without Fetch Metadata, `Origin` must be the request's own origin (scheme from `https`, the
  *   Host) or a trusted origin; `Origin: null` and anything that is not `scheme://host[:port]` →
@@ -57,9 +58,9 @@ export function checkRequestOrigin(input: OriginCheckInput, resolved: ResolvedCs
   if (isSafeMethod(input.method)) return PASS;
   switch (input.secFetchSite?.trim().toLowerCase()) {
     case 'cross-site':
-      return fail('cross-site');
+      return trustedSender(input.origin, resolved) ? PASS : fail('cross-site');
     case 'same-site':
-      return resolved.allowSameSite ? PASS : fail('same-site');
+      return resolved.allowSameSite || trustedSender(input.origin, resolved) ? PASS : fail('same-site');
     case 'same-origin':
     case 'none':
       return PASS;
@@ -79,11 +80,17 @@ export function ownOrigin(host: string | undefined, https: boolean): string | un
   return parseOrigin(`${https ? 'https' : 'http'}://${host}`);
 }
 
+/** A cross-site request from an origin the policy trusts (trustedOrigins, CORS with credentials). */
+function trustedSender(raw: string | undefined, resolved: ResolvedCsrfOptions): boolean {
+  const origin = raw === undefined ? undefined : parseOrigin(raw.trim());
+  return origin !== undefined && resolved.trustsOrigin(origin);
+}
+
 function originAllowed(raw: string | undefined, input: OriginCheckInput, resolved: ResolvedCsrfOptions): boolean {
   if (raw === undefined) return false;
   const origin = parseOrigin(raw.trim());
   if (origin === undefined) return false; // includes 'null'
-  return origin === ownOrigin(input.host, input.https) || resolved.trustedOrigins.has(origin);
+  return origin === ownOrigin(input.host, input.https) || resolved.trustsOrigin(origin);
 }
 
 function refererOrigin(referer: string): string | undefined {

@@ -1,7 +1,7 @@
 export { auditCsrfExemptions, formatCsrfAudit } from './audit.js';
 export type { CsrfExemptionAuditRow } from './audit.js';
-export { checkCsrf, csrfRejection } from './check.js';
-export type { CsrfDecision, CsrfReason, CsrfRejectedEvent, CsrfRequest, CsrfTokenState } from './check.js';
+export { checkCsrf, checkCsrfOrigin, checkCsrfToken, csrfRejection } from './check.js';
+export type { CsrfOriginStep, CsrfDecision, CsrfReason, CsrfRejectedEvent, CsrfRequest, CsrfTokenState } from './check.js';
 export { matchExemption } from './exemptions.js';
 export { checkRequestOrigin, isSafeMethod } from './fetch-metadata.js';
 export type { OriginCheckInput, OriginCheckReason, OriginCheckResult } from './fetch-metadata.js';

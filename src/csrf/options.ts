@@ -38,8 +38,13 @@ export interface CsrfOptions {
   exemptions?: CsrfExemption[];
   /** Request header carrying the token. Default `'x-csrf-token'`. */
   headerName?: string;
-  /** Form field carrying the token (urlencoded and multipart bodies only). Default `'_csrf'`. */
+  /** Form field carrying the token (urlencoded bodies). Default `'_csrf'`. */
   fieldName?: string;
+  /**
+   * Where single-page apps fetch their token (`GET`, JSON `{ token, headerName }`), answered by the
+   * adapters when the policy has sessions. Default `'/_aegis/csrf-token'`; `false` turns it off.
+   */
+  tokenEndpoint?: string | false;
 }
 
 /** An exemption after validation. */
@@ -65,9 +70,16 @@ export interface ResolvedCsrfOptions {
   /** Lower-case. */
   readonly headerName: string;
   readonly fieldName: string;
+  /** Path of the token endpoint, or undefined when it is off. */
+  readonly tokenEndpoint: string | undefined;
+  /**
+   * True for an origin trusted besides the request's own: `trustedOrigins`, plus (in a policy) the
+   * origins CORS lets send credentials. Such an origin passes even with `Sec-Fetch-Site: cross-site`.
+   */
+  readonly trustsOrigin: (origin: string) => boolean;
 }
 
-const KNOWN = ['trustedOrigins', 'allowSameSite', 'exemptions', 'headerName', 'fieldName'];
+const KNOWN = ['trustedOrigins', 'allowSameSite', 'exemptions', 'headerName', 'fieldName', 'tokenEndpoint'];
 const EXEMPTION_KEYS = ['path', 'route', 'methods', 'reason', 'protectedBy'];
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/i;
 const METHOD = /^[A-Z]+$/;
@@ -80,16 +92,38 @@ const ORIGIN_SHAPE = /^[a-z][a-z0-9+.-]*:\/\/[^/?#@\s]+$/i;
  */
 export function resolveCsrfOptions(options: CsrfOptions = {}, base = 'csrf'): ResolvedCsrfOptions {
   const problems = new Problems();
-  const raw: Record<string, unknown> = checkObject(options, KNOWN, problems, base, '{ trustedOrigins: [...], exemptions: [...] }') ? options : {};
-  const resolved: ResolvedCsrfOptions = Object.freeze({
-    trustedOrigins: readOrigins(raw.trustedOrigins, problems, `${base}.trustedOrigins`),
+  const resolved = compileCsrfOptions(options, problems, base);
+  problems.throwIfAny('CSRF options');
+  return resolved;
+}
+
+/**
+ * Validates CSRF options into `problems` (the policy's `csrf` option). `extraTrust` adds origins
+ * trusted by another part of the policy (CORS with credentials).
+ * @internal
+ */
+export function compileCsrfOptions(options: unknown, problems: Problems, base: string, extraTrust?: (origin: string) => boolean): ResolvedCsrfOptions {
+  const raw: Record<string, unknown> = checkObject(options, KNOWN, problems, base, '{ trustedOrigins: [...], exemptions: [...] }') ? (options as Record<string, unknown>) : {};
+  const trustedOrigins = readOrigins(raw.trustedOrigins, problems, `${base}.trustedOrigins`);
+  return Object.freeze({
+    trustedOrigins,
     allowSameSite: readBoolean(raw.allowSameSite, false, problems, `${base}.allowSameSite`),
     exemptions: Object.freeze(readExemptions(raw.exemptions, problems, `${base}.exemptions`)),
     headerName: readHeaderName(raw.headerName, problems, `${base}.headerName`),
     fieldName: readFieldName(raw.fieldName, problems, `${base}.fieldName`),
+    tokenEndpoint: readTokenEndpoint(raw.tokenEndpoint, problems, `${base}.tokenEndpoint`),
+    trustsOrigin: extraTrust ? (origin: string) => trustedOrigins.has(origin) || extraTrust(origin) : (origin: string) => trustedOrigins.has(origin),
   });
-  problems.throwIfAny('CSRF options');
-  return resolved;
+}
+
+const DEFAULT_TOKEN_ENDPOINT = '/_aegis/csrf-token';
+
+function readTokenEndpoint(raw: unknown, problems: Problems, path: string): string | undefined {
+  if (raw === undefined) return DEFAULT_TOKEN_ENDPOINT;
+  if (raw === false) return undefined;
+  if (typeof raw === 'string' && /^\/[^\s?#*]*$/.test(raw) && !raw.split('/').some((s) => s.startsWith(':'))) return raw;
+  problems.add(path, `${show(raw)} is not an exact path.`, `write tokenEndpoint: '${DEFAULT_TOKEN_ENDPOINT}', or false to turn it off.`);
+  return DEFAULT_TOKEN_ENDPOINT;
 }
 
 /** The serialised origin of `value` when it is exactly `scheme://host[:port]` over http(s); else undefined. @internal */

@@ -9,3 +9,6 @@ export type { InvalidSessionReason, RegenerateOptions, RequestSession, SessionCo
 export type { SessionOptions } from './options.js';
 export { generateSessionId, readCookie, serializeSessionCookie, signSessionId, verifySessionCookie, SESSION_ID_BYTES } from './cookie.js';
 export type { SessionCookieAttributes, VerifiedCookie } from './cookie.js';
+export { SessionStoreError } from './store-error.js';
+export type { SessionEventSource } from './session.js';
+export type { SessionSettings } from './options.js';

@@ -7,8 +7,8 @@ import { checkObject, readDuration, readEnum } from '../core/read-option.js';
 import type { Duration } from '../core/units.js';
 import type { SessionStore } from '../stores/session-store.js';
 
-/** Options of {@link createSessionManager}. */
-export interface SessionOptions {
+/** Session settings shared by {@link createSessionManager} and the policy's `sessions` option. */
+export interface SessionSettings {
   /** Where sessions live (memory, SQLite or Redis store from `aegis/stores`). */
   readonly store: SessionStore;
   /**
@@ -29,14 +29,18 @@ export interface SessionOptions {
   readonly absoluteTimeout?: Duration;
   /** Current time in ms since epoch (default `Date.now`); inject one in tests. */
   readonly clock?: () => number;
+}
+
+/** Options of {@link createSessionManager} (standalone use, without a policy). */
+export interface SessionOptions extends SessionSettings {
   /** Receives session events (`session.invalid`, `session.revoked`); never given an id or a cookie. */
   readonly onEvent?: (event: AegisEvent) => void;
   /** Profile the defaults follow (default: from `AEGIS_ENV` / `NODE_ENV`, else development). */
   readonly profile?: Profile;
 }
 
-/** The options after validation. @internal */
-export interface ResolvedSessionOptions {
+/** The settings after validation. @internal */
+export interface CompiledSessionSettings {
   readonly store: SessionStore;
   readonly ring: SecretRing;
   readonly cookieName: string;
@@ -47,11 +51,17 @@ export interface ResolvedSessionOptions {
   /** A read-only request slides the idle deadline only when it moves by at least this much. */
   readonly touchAfterMs: number;
   readonly clock: () => number;
-  readonly emit: (event: AegisEvent) => void;
   readonly profile: Profile;
 }
 
-const KNOWN = ['store', 'secrets', 'cookieName', 'sameSite', 'secure', 'idleTimeout', 'absoluteTimeout', 'clock', 'onEvent', 'profile'];
+/** The options after validation, with where events go. @internal */
+export interface ResolvedSessionOptions extends CompiledSessionSettings {
+  readonly emit: (event: AegisEvent) => void;
+}
+
+/** Keys of the policy's `sessions` option. @internal */
+export const SESSION_SETTING_KEYS = ['store', 'secrets', 'cookieName', 'sameSite', 'secure', 'idleTimeout', 'absoluteTimeout', 'clock'];
+const KNOWN = [...SESSION_SETTING_KEYS, 'onEvent', 'profile'];
 const STORE_METHODS = ['get', 'create', 'update', 'rotate', 'destroy', 'destroyByUser'] as const;
 /** RFC 6265 cookie-name token. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -66,64 +76,18 @@ export function resolveSessionOptions(options: SessionOptions): ResolvedSessionO
   const problems = new Problems();
   if (!checkObject(options, KNOWN, problems, 'sessions', '{ store, secrets }')) problems.throwIfAny(SUBJECT);
   const raw = options as SessionOptions & Record<string, unknown>;
-
   const detected = detectProfile(raw.profile);
   if (detected.invalid) {
     problems.add('sessions.profile', `${show(detected.invalid.value)} is not a profile.`, "use 'production', 'development' or 'test'.");
   }
-  const profile = detected.profile;
-  const production = profile === 'production';
-
-  const store = raw.store;
-  if (store === null || typeof store !== 'object' || STORE_METHODS.some((m) => typeof (store as unknown as Record<string, unknown>)[m] !== 'function')) {
-    problems.add('sessions.store', `expected a SessionStore, got ${show(store)}.`, 'pass memorySessionStore(), sqliteSessionStore({ file }) or redisSessionStore({ client }) from aegis/stores.');
-  }
-
-  const ring = readSecrets(raw.secrets, problems);
-
-  const sameSite = readEnum(raw.sameSite, ['lax', 'strict'] as const, 'lax', problems, 'sessions.sameSite');
-
-  let secure = production;
-  if (raw.secure !== undefined) {
-    if (typeof raw.secure !== 'boolean') problems.add('sessions.secure', `expected true or false, got ${show(raw.secure)}.`, 'write secure: true.');
-    else if (!raw.secure && production) problems.add('sessions.secure', 'a session cookie without Secure is refused in production.', 'remove secure: false (it may be false only in development or test).');
-    else secure = raw.secure;
-  }
-
-  let cookieName = 'sid';
-  if (raw.cookieName !== undefined) {
-    if (typeof raw.cookieName !== 'string' || !TOKEN.test(raw.cookieName)) {
-      problems.add('sessions.cookieName', `${show(raw.cookieName)} is not a valid cookie name.`, "use letters, digits and -_.!#$%&'*+^`|~, e.g. 'sid'.");
-    } else cookieName = raw.cookieName;
-  }
-  if (production && !cookieName.startsWith(HOST_PREFIX)) cookieName = HOST_PREFIX + cookieName;
-  if (cookieName.startsWith(HOST_PREFIX) && !secure) {
-    problems.add('sessions.cookieName', 'a __Host- cookie must be Secure.', 'drop the __Host- prefix outside production, or set secure: true.');
-  }
-
-  const idleTimeoutMs = readDuration(raw.idleTimeout, 30 * 60_000, problems, 'sessions.idleTimeout');
-  const absoluteTimeoutMs = readDuration(raw.absoluteTimeout, 60 * 60_000, problems, 'sessions.absoluteTimeout');
-  if (idleTimeoutMs <= 0) problems.add('sessions.idleTimeout', 'must be longer than 0.', "give a duration such as '30m'.");
-  if (absoluteTimeoutMs <= 0) problems.add('sessions.absoluteTimeout', 'must be longer than 0.', "give a duration such as '1h'.");
-
-  const clock = raw.clock ?? Date.now;
-  if (typeof clock !== 'function') problems.add('sessions.clock', `expected a function, got ${show(clock)}.`, 'pass () => Date.now(), or leave it out.');
   const onEvent = raw.onEvent;
   if (onEvent !== undefined && typeof onEvent !== 'function') {
     problems.add('sessions.onEvent', `expected a function, got ${show(onEvent)}.`, 'pass (event) => log(event), or leave it out.');
   }
-
+  const settings = compileSessionSettings(raw, detected.profile, problems, 'sessions');
   problems.throwIfAny(SUBJECT);
   return Object.freeze({
-    store,
-    ring: ring as SecretRing,
-    cookieName,
-    sameSite: sameSite === 'strict' ? 'Strict' : 'Lax',
-    secure,
-    idleTimeoutMs,
-    absoluteTimeoutMs,
-    touchAfterMs: Math.min(60_000, Math.floor(idleTimeoutMs / 10)),
-    clock,
+    ...settings,
     emit: (event: AegisEvent) => {
       if (!onEvent) return;
       try {
@@ -132,11 +96,66 @@ export function resolveSessionOptions(options: SessionOptions): ResolvedSessionO
         // A failing listener never breaks a request.
       }
     },
+  });
+}
+
+/**
+ * Validates session settings (the policy's `sessions` option, or the standalone options) into
+ * `problems`, each under `path`. The returned value is only meaningful when no problem was added.
+ * @internal
+ */
+export function compileSessionSettings(raw: Record<string, unknown>, profile: Profile, problems: Problems, path: string): CompiledSessionSettings {
+  const production = profile === 'production';
+  const store = raw.store;
+  if (store === null || typeof store !== 'object' || STORE_METHODS.some((m) => typeof (store as Record<string, unknown>)[m] !== 'function')) {
+    problems.add(`${path}.store`, `expected a SessionStore, got ${show(store)}.`, 'pass memorySessionStore(), sqliteSessionStore({ file }) or redisSessionStore({ client }) from aegis/stores.');
+  }
+
+  const ring = readSecrets(raw.secrets, problems, path);
+
+  const sameSite = readEnum(raw.sameSite, ['lax', 'strict'] as const, 'lax', problems, `${path}.sameSite`);
+
+  let secure = production;
+  if (raw.secure !== undefined) {
+    if (typeof raw.secure !== 'boolean') problems.add(`${path}.secure`, `expected true or false, got ${show(raw.secure)}.`, 'write secure: true.');
+    else if (!raw.secure && production) problems.add(`${path}.secure`, 'a session cookie without Secure is refused in production.', 'remove secure: false (it may be false only in development or test).');
+    else secure = raw.secure;
+  }
+
+  let cookieName = 'sid';
+  if (raw.cookieName !== undefined) {
+    if (typeof raw.cookieName !== 'string' || !TOKEN.test(raw.cookieName)) {
+      problems.add(`${path}.cookieName`, `${show(raw.cookieName)} is not a valid cookie name.`, "use letters, digits and -_.!#$%&'*+^`|~, e.g. 'sid'.");
+    } else cookieName = raw.cookieName;
+  }
+  if (production && !cookieName.startsWith(HOST_PREFIX)) cookieName = HOST_PREFIX + cookieName;
+  if (cookieName.startsWith(HOST_PREFIX) && !secure) {
+    problems.add(`${path}.cookieName`, 'a __Host- cookie must be Secure.', 'drop the __Host- prefix outside production, or set secure: true.');
+  }
+
+  const idleTimeoutMs = readDuration(raw.idleTimeout, 30 * 60_000, problems, `${path}.idleTimeout`);
+  const absoluteTimeoutMs = readDuration(raw.absoluteTimeout, 60 * 60_000, problems, `${path}.absoluteTimeout`);
+  if (idleTimeoutMs <= 0) problems.add(`${path}.idleTimeout`, 'must be longer than 0.', "give a duration such as '30m'.");
+  if (absoluteTimeoutMs <= 0) problems.add(`${path}.absoluteTimeout`, 'must be longer than 0.', "give a duration such as '1h'.");
+
+  const clock = raw.clock ?? Date.now;
+  if (typeof clock !== 'function') problems.add(`${path}.clock`, `expected a function, got ${show(clock)}.`, 'pass () => Date.now(), or leave it out.');
+
+  return Object.freeze({
+    store: store as SessionStore,
+    ring: ring as SecretRing,
+    cookieName,
+    sameSite: sameSite === 'strict' ? 'Strict' : 'Lax',
+    secure,
+    idleTimeoutMs,
+    absoluteTimeoutMs,
+    touchAfterMs: Math.min(60_000, Math.floor(idleTimeoutMs / 10)),
+    clock: clock as () => number,
     profile,
   });
 }
 
-function readSecrets(raw: unknown, problems: Problems): SecretRing | undefined {
+function readSecrets(raw: unknown, problems: Problems, path: string): SecretRing | undefined {
   const entries: Array<readonly [number, Secret]> = [];
   if (isSecretRing(raw)) raw.all.forEach((s, i) => entries.push([i, s]));
   else if (isSecret(raw)) entries.push([0, raw]);
@@ -144,17 +163,17 @@ function readSecrets(raw: unknown, problems: Problems): SecretRing | undefined {
     raw.forEach((s: unknown, i) => {
       if (isSecret(s)) entries.push([i, s]);
       else if (typeof s === 'string') entries.push([i, new Secret(s)]);
-      else problems.add(`sessions.secrets[${i}]`, `expected a string or a Secret, got ${show(s)}.`, 'give each key as a string of 32 random bytes (hex or base64).');
+      else problems.add(`${path}.secrets[${i}]`, `expected a string or a Secret, got ${show(s)}.`, 'give each key as a string of 32 random bytes (hex or base64).');
     });
   } else {
-    problems.add('sessions.secrets', raw === undefined ? 'is required.' : `expected a SecretRing, a Secret or a non-empty array of keys, got ${show(raw)}.`, 'pass secrets: [process.env.SESSION_KEY] (32 random bytes, newest key first).');
+    problems.add(`${path}.secrets`, raw === undefined ? 'is required.' : `expected a SecretRing, a Secret or a non-empty array of keys, got ${show(raw)}.`, 'pass secrets: [process.env.SESSION_KEY] (32 random bytes, newest key first).');
     return undefined;
   }
   // The value is never printed: only its position and what is wrong with it.
   for (const [i, secret] of entries) {
     const found = assessSecret(secret.reveal()).problems;
     if (found.length > 0) {
-      problems.add(`sessions.secrets[${i}]`, `this key is too weak: ${found.join(', ')}.`, "generate one with crypto.randomBytes(32).toString('base64url').");
+      problems.add(`${path}.secrets[${i}]`, `this key is too weak: ${found.join(', ')}.`, "generate one with crypto.randomBytes(32).toString('base64url').");
     }
   }
   return entries.length > 0 ? new SecretRing(entries.map(([, s]) => s)) : undefined;

@@ -4,6 +4,7 @@ import type { SessionChange, SessionRecord } from '../stores/session-store.js';
 import { generateSessionId, readCookie, serializeSessionCookie, signSessionId, verifySessionCookie } from './cookie.js';
 import { resolveSessionOptions } from './options.js';
 import type { ResolvedSessionOptions, SessionOptions } from './options.js';
+import { SessionStoreError } from './store-error.js';
 
 /** Why a presented session cookie was not honoured. */
 export type InvalidSessionReason = 'tampered' | 'unknown' | 'expired';
@@ -58,12 +59,29 @@ export interface RequestSession {
    * from the last request, give or take that interval, and a burst of reads costs no writes.
    */
   commit(): Promise<SessionCommit>;
+  /**
+   * For adapters, when a response starts before {@link RequestSession.commit} could run (a streamed
+   * body): the `Set-Cookie` value the coming commit will need, known without the store. For a new
+   * session with pending data the id is drawn now and used by the commit. The commit then sends no
+   * second cookie. A presented cookie not read yet needs the store: nothing is announced for it.
+   */
+  cookieForHeaders(): string | undefined;
+}
+
+/** Builds events about the current request (the adapters pass their request state). */
+export interface SessionEventSource {
+  event(type: string, level: AegisEvent['level'], reason: string, extra?: { detail?: Readonly<Record<string, unknown>> }): AegisEvent;
 }
 
 /** The object {@link createSessionManager} returns. */
 export interface SessionManager {
   /** The session of a request, from its `Cookie` header. Verifies the signature; reads nothing yet. */
   load(cookieHeader: string | undefined): Promise<RequestSession>;
+  /**
+   * {@link SessionManager.load}, synchronously: for adapters. `request` makes the session's events
+   * carry the request's id, client and path.
+   */
+  open(cookieHeader: string | undefined, request?: SessionEventSource): RequestSession;
   /** Ends every session of a user ("sign out everywhere"); returns how many were destroyed. */
   revokeUser(userId: string): Promise<number>;
   /** The resolved cookie name (with `__Host-` in production). */
@@ -95,10 +113,14 @@ const ID_ATTEMPTS = 3;
  * if (setCookie) res.setHeader('set-cookie', setCookie);
  */
 export function createSessionManager(options: SessionOptions): SessionManager {
-  const config = resolveSessionOptions(options);
+  return sessionManagerFrom(resolveSessionOptions(options));
+}
+
+/** The manager for already-validated options (the policy builds its own this way). @internal */
+export function sessionManagerFrom(config: ResolvedSessionOptions): SessionManager {
   const revokeUser = async (userId: string): Promise<number> => {
     if (typeof userId !== 'string' || userId.length === 0) throw new TypeError('revokeUser(userId): userId must be a non-empty string.');
-    const count = await config.store.destroyByUser(userId);
+    const count = await storeCall(config.store.destroyByUser(userId));
     config.emit(event(config, 'session.revoked', 'info', 'user_revoked', { sessions: count }));
     return count;
   };
@@ -106,7 +128,10 @@ export function createSessionManager(options: SessionOptions): SessionManager {
     cookieName: config.cookieName,
     revokeUser,
     async load(cookieHeader: string | undefined): Promise<RequestSession> {
-      return new Session(config, cookieHeader, revokeUser);
+      return new Session(config, cookieHeader, revokeUser, undefined);
+    },
+    open(cookieHeader: string | undefined, request?: SessionEventSource): RequestSession {
+      return new Session(config, cookieHeader, revokeUser, request);
     },
   });
 }
@@ -114,6 +139,19 @@ export function createSessionManager(options: SessionOptions): SessionManager {
 function event(config: ResolvedSessionOptions, type: string, level: AegisEvent['level'], reason: string, detail?: Record<string, unknown>): AegisEvent {
   return detail ? { type, level, time: config.clock(), reason, detail } : { type, level, time: config.clock(), reason };
 }
+
+/** A store call whose failure becomes a {@link SessionStoreError} (503), the store's message kept as its cause. */
+async function storeCall<T>(pending: Promise<T>): Promise<T> {
+  try {
+    return await pending;
+  } catch (error) {
+    if (error instanceof SessionIdTaken || error instanceof SessionStoreError) throw error;
+    throw new SessionStoreError(error);
+  }
+}
+
+/** Data keys Aegis itself keeps in a session (`aegis.csrf`…): never carried over by `keep`. */
+export const RESERVED_KEY_PREFIX = 'aegis.';
 
 class Session implements RequestSession {
   /** The stored session this request works on, once known to exist. */
@@ -127,6 +165,8 @@ class Session implements RequestSession {
   #issue = false;
   #loaded = false;
   #loading: Promise<void> | undefined;
+  /** An id drawn by {@link cookieForHeaders} for a session not stored yet. */
+  #nextId: string | undefined;
   readonly #set = new Map<string, unknown>();
   readonly #unset = new Set<string>();
 
@@ -134,6 +174,7 @@ class Session implements RequestSession {
     private readonly config: ResolvedSessionOptions,
     cookieHeader: string | undefined,
     private readonly revokeAll: (userId: string) => Promise<number>,
+    private readonly request: SessionEventSource | undefined,
   ) {
     const value = readCookie(cookieHeader, config.cookieName);
     if (value === undefined) return;
@@ -182,7 +223,7 @@ class Session implements RequestSession {
 
   async destroy(): Promise<void> {
     const id = this.#id ?? this.#presented;
-    if (id !== undefined) await this.config.store.destroy(id);
+    if (id !== undefined) await storeCall(this.config.store.destroy(id));
     this.#end();
   }
 
@@ -203,7 +244,7 @@ class Session implements RequestSession {
         const change: { -readonly [K in keyof SessionChange]: SessionChange[K] } = { idleExpiresAt };
         if (this.#set.size > 0) change.set = Object.fromEntries(this.#set);
         if (this.#unset.size > 0) change.unset = [...this.#unset];
-        const updated = await this.config.store.update(this.#id, change, now);
+        const updated = await storeCall(this.config.store.update(this.#id, change, now));
         // Gone meanwhile (revoked by another request, expired): its writes are dropped with it.
         if (updated) this.#record = updated;
         else this.#end();
@@ -220,6 +261,16 @@ class Session implements RequestSession {
     this.#set.clear();
     this.#unset.clear();
     return this.#cookie();
+  }
+
+  cookieForHeaders(): string | undefined {
+    if (this.#id === undefined && this.#presented === undefined && !this.#issue && this.#set.size > 0) {
+      this.#nextId ??= generateSessionId();
+      const { cookieName, ring, secure, sameSite } = this.config;
+      this.#clear = false;
+      return serializeSessionCookie(cookieName, signSessionId(this.#nextId, ring), { secure, sameSite });
+    }
+    return this.#cookie().setCookie;
   }
 
   #cookie(): SessionCommit {
@@ -258,7 +309,7 @@ class Session implements RequestSession {
     // Read whatever is still stored (`now = 0`: no deadline has passed at the epoch), then apply the
     // contract's own rule with the real time, so an expired session is told apart from an unknown one.
     // A backend that has already purged it reports it as unknown.
-    const record = await this.config.store.get(id, 0);
+    const record = await storeCall(this.config.store.get(id, 0));
     if (!record) return this.#invalid('unknown');
     if (this.config.clock() >= sessionDeadline(record)) return this.#invalid('expired');
     this.#id = id;
@@ -272,6 +323,7 @@ class Session implements RequestSession {
     const now = this.config.clock();
     const data = new Map<string, unknown>();
     for (const key of keep) {
+      if (key.startsWith(RESERVED_KEY_PREFIX)) continue;
       const value = await this.get(key);
       if (value !== undefined) data.set(key, value);
     }
@@ -293,17 +345,21 @@ class Session implements RequestSession {
   /** Stores `record` under a new id, replacing `oldId` atomically when given. */
   async #store(oldId: string | undefined, record: SessionRecord): Promise<void> {
     for (let attempt = 1; ; attempt++) {
-      const id = generateSessionId();
+      // A new session whose cookie already went out with the headers keeps the id it announced.
+      const announced = oldId === undefined ? this.#nextId : undefined;
+      const id = announced ?? generateSessionId();
       try {
-        const replaced = oldId !== undefined && (await this.config.store.rotate(oldId, id, record));
-        if (!replaced) await this.config.store.create(id, record);
+        const replaced = oldId !== undefined && (await storeCall(this.config.store.rotate(oldId, id, record)));
+        if (!replaced) await storeCall(this.config.store.create(id, record));
+        // The cookie for an announced id has been sent already.
+        this.#issue = announced === undefined;
+        this.#nextId = undefined;
         this.#id = id;
         this.#record = record;
-        this.#issue = true;
         this.#loaded = true;
         return;
       } catch (error) {
-        if (!(error instanceof SessionIdTaken) || attempt >= ID_ATTEMPTS) throw error;
+        if (!(error instanceof SessionIdTaken) || attempt >= ID_ATTEMPTS || this.#nextId !== undefined) throw error;
       }
     }
   }
@@ -323,7 +379,7 @@ class Session implements RequestSession {
   #invalid(reason: InvalidSessionReason): void {
     this.#presented = undefined;
     this.#clear = true;
-    this.config.emit(event(this.config, 'session.invalid', 'warn', reason));
+    this.config.emit(this.request ? this.request.event('session.invalid', 'warn', reason) : event(this.config, 'session.invalid', 'warn', reason));
   }
 }
 

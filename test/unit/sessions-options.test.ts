@@ -54,6 +54,7 @@ describe('session options', () => {
     });
     expect(found.map((p) => p.path)).toEqual([
       'sessions.maxAge',
+      'sessions.onEvent',
       'sessions.store',
       'sessions.secrets[2]',
       'sessions.secrets[1]',
@@ -63,7 +64,6 @@ describe('session options', () => {
       'sessions.idleTimeout',
       'sessions.absoluteTimeout',
       'sessions.clock',
-      'sessions.onEvent',
     ]);
     expect(JSON.stringify(found)).not.toContain(weak);
     expect(JSON.stringify(found)).not.toContain(KEY);

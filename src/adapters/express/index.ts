@@ -6,7 +6,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AegisOptions } from '../../core/options.js';
 import type { AegisPolicy, RouteOverrideOptions } from '../../core/policy.js';
 import { AegisRejection } from '../../core/reply.js';
-import { getRequestState, handleNodeRequest, toPolicy } from '../node/handle.js';
+import { getRequestState, guardNodeRequest, toPolicy } from '../node/handle.js';
+import type { RequestState } from '../../core/request.js';
 import { headerWriter } from '../node/aegis-response.js';
 import { applyHeaderPlan, removeHeaderPlan, sendReply } from '../node/respond.js';
 
@@ -49,15 +50,21 @@ export function aegisMiddleware(policy?: AegisPolicy | AegisOptions): AegisMiddl
   const middleware = ((req: IncomingMessage, res: Response, next: Next) => {
     // Already guarded by a server from aegis/node's createServer(): only Express's own additions
     // (X-Powered-By, set after that) remain to be removed.
+    const expose = (state: RequestState): void => {
+      if (res.locals) {
+        res.locals.aegis = state;
+        res.locals.cspNonce = state.cspNonce;
+        if (state.session) res.locals.session = state.session;
+      }
+      next();
+    };
     const guarded = getRequestState(req);
-    if (guarded) headerWriter.strip(res, guarded.plan.remove);
-    const state = guarded ?? handleNodeRequest(compiled, req, res);
-    if (!state) return;
-    if (res.locals) {
-      res.locals.aegis = state;
-      res.locals.cspNonce = state.cspNonce;
+    if (!guarded) {
+      guardNodeRequest(compiled, req, res, expose);
+      return;
     }
-    next();
+    headerWriter.strip(res, guarded.plan.remove);
+    expose(guarded);
   }) as AegisMiddleware;
   middleware.route = (overrides) => {
     const override = compiled.routeOverride(overrides);

@@ -3,6 +3,7 @@ import { aegis, isAegisPolicy, type AegisPolicy } from '../../core/policy.js';
 import type { AegisOptions } from '../../core/options.js';
 import type { AegisContext, RequestState } from '../../core/request.js';
 import { limitBodyStream } from './body-limit.js';
+import { runNodeGuards } from './guards.js';
 import { STATE } from './aegis-response.js';
 import { NodeRequestView } from './request-view.js';
 import { applyHeaderPlan, sendReply } from './respond.js';
@@ -53,6 +54,15 @@ export function handleNodeRequest(policy: AegisPolicy, req: IncomingMessage, res
   applyHeaderPlan(res, state.plan, state);
   limitBodyStream(req, res, state, policy.events);
   return state;
+}
+
+/**
+ * {@link handleNodeRequest}, then the request guards (sessions, CSRF): calls `proceed` with the
+ * state when the request may reach the application. @internal
+ */
+export function guardNodeRequest(policy: AegisPolicy, req: IncomingMessage, res: ServerResponse, proceed: (state: RequestState) => void): void {
+  const state = handleNodeRequest(policy, req, res);
+  if (state) runNodeGuards(policy, state, req, res, () => proceed(state));
 }
 
 /** The Aegis context of a request that went through an adapter, or `undefined`. */

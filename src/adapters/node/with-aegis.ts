@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AegisOptions } from '../../core/options.js';
 import type { AegisPolicy } from '../../core/policy.js';
-import { handleNodeRequest, toPolicy } from './handle.js';
+import { guardNodeRequest, toPolicy } from './handle.js';
 
 /**
  * Wraps a node:http request listener: guards run first, security headers are set, and the
@@ -20,7 +20,5 @@ export function withAegis(
   listener: (req: IncomingMessage, res: ServerResponse) => void,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const compiled = toPolicy(policy);
-  return (req, res) => {
-    if (handleNodeRequest(compiled, req, res)) listener(req, res);
-  };
+  return (req, res) => guardNodeRequest(compiled, req, res, () => listener(req, res));
 }

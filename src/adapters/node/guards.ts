@@ -1,0 +1,119 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseQueryString } from 'node:querystring';
+import type { AegisPolicy } from '../../core/policy.js';
+import { AegisRejection, type AegisReply } from '../../core/reply.js';
+import { readBodyWithin } from '../../core/read-body.js';
+import type { RequestState } from '../../core/request.js';
+import type { GuardedRequest, GuardOutcome } from '../../guards/request-guards.js';
+import { storeFailureReply } from '../../guards/request-guards.js';
+import type { RequestSession } from '../../sessions/session.js';
+import { SessionStoreError } from '../../sessions/store-error.js';
+import { sendReply } from './respond.js';
+
+type WithBody = IncomingMessage & { body?: unknown; _body?: boolean };
+
+/**
+ * Runs the policy's request guards (sessions, CSRF) on a node:http request that passed the
+ * pipeline, then calls `proceed`, unless a guard answered. Synchronous when no guard needs the
+ * store or the body. @internal
+ */
+export function runNodeGuards(policy: AegisPolicy, state: RequestState, req: IncomingMessage, res: ServerResponse, proceed: () => void): void {
+  const outcome = policy.guard(state, req.headers.cookie, new NodeGuardedRequest(req, state));
+  if (state.session) commitWithResponse(policy, state, state.session, res);
+  if (outcome === undefined) proceed();
+  else if (!(outcome instanceof Promise)) finish(res, outcome);
+  else {
+    outcome.then(
+      (settled) => (settled === undefined ? proceed() : finish(res, settled)),
+      // Not a store failure (those are answered with 503): a bug. Answered without details.
+      (error: unknown) => sendReply(res, internalError(policy, state, 'guard.failed', error)),
+    );
+  }
+}
+
+/** An unexpected error: an event with its message, and a 500 without details for the client. */
+function internalError(policy: AegisPolicy, state: RequestState, reason: string, error: unknown): AegisReply {
+  policy.emit(state.event('listener.failed', 'error', reason, { detail: { error: error instanceof Error ? error.message : String(error) } }));
+  return new AegisRejection(500, 'Internal Server Error', reason, true).toReply();
+}
+
+function finish(res: ServerResponse, outcome: Exclude<GuardOutcome, undefined>): void {
+  if (outcome !== null) sendReply(res, outcome);
+}
+
+class NodeGuardedRequest implements GuardedRequest {
+  constructor(
+    private readonly req: WithBody,
+    private readonly state: RequestState,
+  ) {}
+
+  header(name: string): string | undefined {
+    const value = this.req.headers[name];
+    return Array.isArray(value) ? value.join(', ') : value;
+  }
+
+  get body(): unknown {
+    return this.req.body;
+  }
+
+  /**
+   * Reads the form and leaves it where Express's parsers look (`req.body`): the stream is consumed,
+   * so `express.urlencoded()` sees a finished request and keeps this body. Parsed like
+   * `express.urlencoded({ extended: false })` (node:querystring: repeated keys become arrays).
+   */
+  async readForm(): Promise<unknown> {
+    let raw: Buffer | undefined;
+    try {
+      raw = await readBodyWithin(this.req, this.state.bodyLimit);
+    } catch {
+      return null; // the connection went away, or the body limit answered 413 and closed it
+    }
+    if (raw === undefined) return null;
+    const form = parseQueryString(raw.toString('utf8'));
+    this.req.body = form;
+    this.req._body = true;
+    return form;
+  }
+}
+
+/**
+ * Commits the session when the response ends (its data writes are awaited before the response
+ * finishes, as express-session does), and sends the session cookie with the headers. A store that
+ * fails at commit turns the response into 503 when its headers have not gone out yet; otherwise the
+ * response ends as it is and the failure is an event.
+ */
+function commitWithResponse(policy: AegisPolicy, state: RequestState, session: RequestSession, res: ServerResponse): void {
+  const writeHead = res.writeHead;
+  const end = res.end;
+  res.writeHead = function writeHeadWithCookie(this: ServerResponse, ...args: unknown[]) {
+    const cookie = session.cookieForHeaders();
+    if (cookie !== undefined) appendSetCookie(this, cookie);
+    return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
+  } as ServerResponse['writeHead'];
+  let ending = false;
+  res.end = function endAfterCommit(this: ServerResponse, ...args: unknown[]) {
+    if (ending) return this;
+    ending = true;
+    const response = this;
+    session.commit().then(
+      ({ setCookie }) => {
+        if (setCookie !== undefined && !response.headersSent) appendSetCookie(response, setCookie);
+        (end as (...a: unknown[]) => ServerResponse).apply(response, args);
+      },
+      (error: unknown) => {
+        res.end = end;
+        res.writeHead = writeHead;
+        const reply = error instanceof SessionStoreError ? storeFailureReply(policy.events, state, error) : internalError(policy, state, 'session.commit_failed', error);
+        if (response.headersSent) (end as (...a: unknown[]) => ServerResponse).apply(response, args);
+        else sendReply(response, reply);
+      },
+    );
+    return this;
+  } as ServerResponse['end'];
+}
+
+function appendSetCookie(res: ServerResponse, cookie: string): void {
+  const existing = res.getHeader('set-cookie');
+  if (existing === undefined) res.setHeader('Set-Cookie', cookie);
+  else res.setHeader('Set-Cookie', Array.isArray(existing) ? [...(existing as string[]), cookie] : [String(existing), cookie]);
+}

@@ -1,0 +1,107 @@
+import { checkCsrfOrigin, checkCsrfToken, type CsrfReason, type CsrfRequest } from '../csrf/check.js';
+import type { ResolvedCsrfOptions } from '../csrf/options.js';
+import { readSubmittedToken } from '../csrf/token.js';
+import type { EventBus } from '../core/events.js';
+import { AegisRejection, type AegisReply } from '../core/reply.js';
+import type { RequestState } from '../core/request.js';
+import { SessionStoreError } from '../sessions/store-error.js';
+import { expectedCsrfToken, sessionCsrfToken } from './csrf-token.js';
+
+/** What the request guards read from a request, whatever the framework. */
+export interface GuardedRequest {
+  /** One header by lower-case name. */
+  header(name: string): string | undefined;
+  /** The body the framework has already parsed, if any. */
+  readonly body: unknown;
+  /**
+   * Reads and parses an `application/x-www-form-urlencoded` body within the body limit, for the
+   * token field. Resolves `null` when the request has been answered meanwhile (413, connection gone).
+   */
+  readForm(): Promise<unknown>;
+}
+
+/**
+ * What to do after the guards: go on (`undefined`), send this reply, or nothing at all (`null`:
+ * the request has been answered already).
+ */
+export type GuardOutcome = AegisReply | null | undefined;
+
+/** The guards' part of a compiled policy. @internal */
+export interface GuardPolicy {
+  readonly csrf: ResolvedCsrfOptions | undefined;
+  readonly events: EventBus;
+}
+
+/**
+ * The per-request guards that may need the session store or the body, after the synchronous ones
+ * of the pipeline (Host, limits…): the CSRF token endpoint, then the CSRF check. Synchronous when
+ * it can be (no session to read): a GET costs no promise. Framework-free; adapters call it.
+ * @internal
+ */
+export function runRequestGuards(policy: GuardPolicy, state: RequestState, request: GuardedRequest): GuardOutcome | Promise<GuardOutcome> {
+  const { csrf } = policy;
+  if (!csrf) return undefined;
+  const { session } = state;
+  if (session && state.path === csrf.tokenEndpoint && (state.method === 'GET' || state.method === 'HEAD')) {
+    return withStore(policy, state, tokenReply(state, csrf));
+  }
+  const view: CsrfRequest = { method: state.method, path: state.path, host: state.authority, https: state.secure, header: (name) => request.header(name), body: request.body };
+  const first = checkCsrfOrigin(view, csrf);
+  if (first.decided) return first.decision.ok ? undefined : rejectCsrf(policy, state, first.decision.reason);
+  // Without sessions there is no token to compare: the origin layer is the protection.
+  if (!session) return undefined;
+  return withStore(policy, state, checkToken(policy, state, request, view, first.weak));
+}
+
+async function checkToken(policy: GuardPolicy, state: RequestState, request: GuardedRequest, view: CsrfRequest, weak: boolean): Promise<GuardOutcome> {
+  const csrf = policy.csrf as ResolvedCsrfOptions;
+  let submitted = readSubmittedToken(view, csrf);
+  if (submitted === undefined && request.body === undefined && isUrlencoded(request.header('content-type'))) {
+    const form = await request.readForm();
+    if (form === null) return null;
+    submitted = readSubmittedToken({ header: view.header, body: form }, csrf);
+  }
+  const expected = await expectedCsrfToken(state.session as NonNullable<RequestState['session']>);
+  const decision = checkCsrfToken(submitted, { sessionToken: expected }, weak);
+  return decision.ok ? undefined : rejectCsrf(policy, state, decision.reason);
+}
+
+async function tokenReply(state: RequestState, csrf: ResolvedCsrfOptions): Promise<GuardOutcome> {
+  const token = await sessionCsrfToken(state.session as NonNullable<RequestState['session']>);
+  return {
+    status: 200,
+    headers: [
+      ['Content-Type', 'application/json; charset=utf-8'],
+      ['Cache-Control', 'no-store'],
+      ['X-Content-Type-Options', 'nosniff'],
+    ],
+    body: state.method === 'HEAD' ? '' : JSON.stringify({ token, headerName: csrf.headerName }),
+    close: false,
+  };
+}
+
+function rejectCsrf(policy: GuardPolicy, state: RequestState, reason: CsrfReason): AegisReply {
+  policy.events.emit(state.event('csrf.rejected', 'warn', reason, { status: 403 }));
+  return new AegisRejection(403, `Forbidden: CSRF check failed (${reason})`, `csrf.${reason}`).toReply();
+}
+
+/** A store that fails turns into 503 and a `session.store_failed` event; anything else is a bug and propagates. */
+async function withStore(policy: GuardPolicy, state: RequestState, pending: Promise<GuardOutcome>): Promise<GuardOutcome> {
+  try {
+    return await pending;
+  } catch (error) {
+    if (!(error instanceof SessionStoreError)) throw error;
+    return storeFailureReply(policy.events, state, error);
+  }
+}
+
+/** The 503 answer (and its event) when the session store fails. @internal */
+export function storeFailureReply(events: EventBus, state: RequestState, error: SessionStoreError): AegisReply {
+  const cause = error.cause instanceof Error ? error.cause.message : String(error.cause);
+  events.emit(state.event('session.store_failed', 'error', 'store.unavailable', { status: 503, detail: { error: cause.slice(0, 200) } }));
+  return new AegisRejection(503, 'Service Unavailable: session store unavailable', 'session.store_failed', false, [['Retry-After', '5']]).toReply();
+}
+
+function isUrlencoded(contentType: string | undefined): boolean {
+  return contentType?.split(';')[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded';
+}
