@@ -27,3 +27,6 @@ export type { HostsOption } from './transport/host-allowlist.js';
 export type { ProxyOptions } from './transport/trusted-proxy.js';
 export type { LimitsOptions, ServerLimitOptions } from './transport/limits.js';
 export type { HttpsRedirectOptions } from './transport/https-redirect.js';
+export type { SessionSettings } from './sessions/options.js';
+export type { RequestSession, SessionManager } from './sessions/session.js';
+export type { CsrfOptions, CsrfExemption } from './csrf/options.js';

@@ -29,6 +29,9 @@ const EXPECTED_EXPORTS: Record<string, string[]> = {
   'aegis/checks': ['AegisProductionError', 'CHECKS', 'assertProductionReady', 'atLeast', 'certificateFacts', 'deploymentFindings', 'formatFinding', 'processDebugFacts', 'runChecks', 'summarise'],
   'aegis/scan': ['GRADES', 'SCAN_CATEGORIES', 'SCAN_SCHEMA_VERSION', 'expectedHeaders', 'formatScanHtml', 'formatScanJson', 'formatScanSarif', 'formatScanText', 'gradeScan', 'policyDrift', 'scan', 'scanAll', 'scanTargetUrl'],
   'aegis/stores': ['SessionIdTaken', 'memorySessionStore', 'redisSessionStore', 'sqliteSessionStore'],
+  'aegis/sessions': ['CSRF_SESSION_KEY', 'SESSION_ID_BYTES', 'SessionStoreError', 'createSessionManager', 'csrfFieldHtml', 'generateSessionId', 'readCookie', 'serializeSessionCookie', 'sessionCsrfToken', 'signSessionId', 'verifySessionCookie'],
+  'aegis/csrf': ['auditCsrfExemptions', 'checkCsrf', 'checkCsrfOrigin', 'checkCsrfToken', 'checkRequestOrigin', 'createCsrfToken', 'csrfRejection', 'formatCsrfAudit', 'isSafeMethod', 'matchExemption', 'readSubmittedToken', 'resolveCsrfOptions', 'signDoubleSubmit', 'tokensEqual', 'verifyDoubleSubmit'],
+  'aegis/cors': ['compileCors', 'corsAllowsOrigin', 'decideCors', 'resolveCorsOptions'],
 };
 
 let consumer: string;

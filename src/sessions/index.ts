@@ -12,3 +12,4 @@ export type { SessionCookieAttributes, VerifiedCookie } from './cookie.js';
 export { SessionStoreError } from './store-error.js';
 export type { SessionEventSource } from './session.js';
 export type { SessionSettings } from './options.js';
+export { CSRF_SESSION_KEY, csrfFieldHtml, sessionCsrfToken } from '../guards/csrf-token.js';
