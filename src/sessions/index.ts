@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 export { createSessionManager } from './session.js';
-export type { InvalidSessionReason, RegenerateOptions, RequestSession, SessionCommit, SessionManager } from './session.js';
+export type { UserSession, InvalidSessionReason, RegenerateOptions, RequestSession, SessionCommit, SessionManager } from './session.js';
 export type { SessionOptions } from './options.js';
 export { generateSessionId, readCookie, serializeSessionCookie, signSessionId, verifySessionCookie, SESSION_ID_BYTES } from './cookie.js';
 export type { SessionCookieAttributes, VerifiedCookie } from './cookie.js';

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { tokensEqual } from '../csrf/token.js';
 import type { AegisEvent } from '../core/events.js';
 import { SessionIdTaken, sessionDeadline } from '../stores/session-store.js';
 import type { SessionChange, SessionRecord } from '../stores/session-store.js';
@@ -35,6 +37,8 @@ export interface RequestSession {
   unset(key: string): void;
   /** The signed-in user, or `undefined`. */
   userId(): Promise<string | undefined>;
+  /** This session's {@link UserSession.handle} (to mark it in a list), or `undefined` when none is stored. */
+  handle(): Promise<string | undefined>;
   /**
    * Signs the session in: a new id (the old one stops working at once), only `keep` keys carried
    * over, and the absolute lifetime counted from now.
@@ -68,6 +72,16 @@ export interface RequestSession {
   cookieForHeaders(): string | undefined;
 }
 
+/** One live session of a user, as {@link SessionManager.listUserSessions} lists it. */
+export interface UserSession {
+  /** A stable name for the session: a digest of its id (base64url), not usable as a cookie. */
+  readonly handle: string;
+  readonly createdAt: number;
+  readonly idleExpiresAt: number;
+  readonly absoluteExpiresAt: number;
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
 /** Builds events about the current request (the adapters pass their request state). */
 export interface SessionEventSource {
   event(type: string, level: AegisEvent['level'], reason: string, extra?: { detail?: Readonly<Record<string, unknown>> }): AegisEvent;
@@ -84,6 +98,13 @@ export interface SessionManager {
   open(cookieHeader: string | undefined, request?: SessionEventSource): RequestSession;
   /** Ends every session of a user ("sign out everywhere"); returns how many were destroyed. */
   revokeUser(userId: string): Promise<number>;
+  /**
+   * The live sessions of a user, for a "your sessions" page: each with a {@link UserSession.handle}
+   * (a digest of the id, never the id itself, which is a credential) and its data.
+   */
+  listUserSessions(userId: string): Promise<UserSession[]>;
+  /** Ends one session of a user, named by its handle; false when there is no such live session. */
+  revokeSession(userId: string, handle: string): Promise<boolean>;
   /** The resolved cookie name (with `__Host-` in production). */
   readonly cookieName: string;
 }
@@ -124,9 +145,29 @@ export function sessionManagerFrom(config: ResolvedSessionOptions): SessionManag
     config.emit(event(config, 'session.revoked', 'info', 'user_revoked', { sessions: count }));
     return count;
   };
+  const listUserSessions = async (userId: string): Promise<UserSession[]> => {
+    const live = await storeCall(config.store.listByUser(userId, config.clock()));
+    return live.map(([id, record]) => ({
+      handle: sessionHandle(id),
+      createdAt: record.createdAt,
+      idleExpiresAt: record.idleExpiresAt,
+      absoluteExpiresAt: record.absoluteExpiresAt,
+      data: record.data,
+    }));
+  };
+  const revokeSession = async (userId: string, handle: string): Promise<boolean> => {
+    const live = await storeCall(config.store.listByUser(userId, config.clock()));
+    const found = live.find(([id]) => tokensEqual(sessionHandle(id), handle));
+    if (!found) return false;
+    await storeCall(config.store.destroy(found[0]));
+    config.emit(event(config, 'session.revoked', 'info', 'session_revoked'));
+    return true;
+  };
   return Object.freeze({
     cookieName: config.cookieName,
     revokeUser,
+    listUserSessions,
+    revokeSession,
     async load(cookieHeader: string | undefined): Promise<RequestSession> {
       return new Session(config, cookieHeader, revokeUser, undefined);
     },
@@ -148,6 +189,11 @@ async function storeCall<T>(pending: Promise<T>): Promise<T> {
     if (error instanceof SessionIdTaken || error instanceof SessionStoreError) throw error;
     throw new SessionStoreError(error);
   }
+}
+
+/** The public name of a session id: SHA-256, base64url, 22 characters (128 bits). */
+function sessionHandle(id: string): string {
+  return createHash('sha256').update(id).digest('base64url').slice(0, 22);
 }
 
 /** Data keys Aegis itself keeps in a session (`aegis.csrf`…): never carried over by `keep`. */
@@ -210,6 +256,11 @@ class Session implements RequestSession {
   async userId(): Promise<string | undefined> {
     await this.#load();
     return this.#record?.userId;
+  }
+
+  async handle(): Promise<string | undefined> {
+    await this.#load();
+    return this.#id === undefined ? undefined : sessionHandle(this.#id);
   }
 
   async signIn(userId: string, options: RegenerateOptions = {}): Promise<void> {
