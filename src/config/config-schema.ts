@@ -2,6 +2,7 @@ import type { Problems } from '../core/config-error.js';
 import { show } from '../core/config-error.js';
 import { checkObject } from '../core/read-option.js';
 import { parseDuration, parseSize, type Duration, type Size } from '../core/units.js';
+import { checkOrigins } from '../cors/origins.js';
 import { Secret, SecretRing } from './secret.js';
 
 /** Defaults for the relaxed profiles only: production never falls back to them. */
@@ -28,7 +29,10 @@ export interface ConfigEntryBase<Type extends string, T> {
  * (true/false, 1/0, yes/no, any case); `url` (absolute, `scheme://…`; `protocols` restricts the scheme, e.g.
  * `['https:', 'postgres:']`); `enum` (one of `values`, any case); `duration` (ms; `'30s'` or digits);
  * `size` (bytes; `'10mb'` or digits); `secret` (a {@link Secret}); `secrets` (a {@link SecretRing}:
- * several secrets, newest first, separated by commas or whitespace). Secrets have no `default`.
+ * several secrets, newest first, separated by commas or whitespace); `origins` (a frozen
+ * `readonly string[]` for `cors.origins`: origins separated by commas and/or whitespace, e.g.
+ * `https://app.example.com, https://*.example.com`, each checked and normalised by the same rules as
+ * `cors.origins`; a default is an array or such a string). Secrets have no `default`.
  */
 export type ConfigEntry =
   | ConfigEntryBase<'string', string>
@@ -39,7 +43,8 @@ export type ConfigEntry =
   | ConfigEntryBase<'duration', Duration>
   | ConfigEntryBase<'size', Size>
   | Omit<ConfigEntryBase<'secret', string>, 'default'>
-  | Omit<ConfigEntryBase<'secrets', string | readonly string[]>, 'default'>;
+  | Omit<ConfigEntryBase<'secrets', string | readonly string[]>, 'default'>
+  | ConfigEntryBase<'origins', string | readonly string[]>;
 
 /** A configuration schema: result key → entry. Write it with `satisfies ConfigSchema` (or inline) to keep its literal types. */
 export type ConfigSchema = Record<string, ConfigEntry>;
@@ -50,6 +55,7 @@ export type ConfigValue<E> = E extends { type: 'secret' } ? Secret
   : E extends { type: 'enum'; values: readonly (infer V extends string)[] } ? V
   : E extends { type: 'boolean' } ? boolean
   : E extends { type: 'string' | 'url' } ? string
+  : E extends { type: 'origins' } ? readonly string[]
   : number;
 
 type Present<E> = E extends { required: true } ? true : E extends { default: unknown } ? true : false;
@@ -62,10 +68,13 @@ export type Config<S extends ConfigSchema> = Simplify<
   }
 >;
 
-/** A converted value, or why it could not be converted (the message never holds a URL or a secret). @internal */
-export type Converted = { ok: true; value: unknown } | { ok: false; message: string; fix: string };
+/**
+ * A converted value, or why it could not be converted (the message never holds a URL password or a
+ * secret); `more` lists further problems of the same value (one per bad entry of a list). @internal
+ */
+export type Converted = { ok: true; value: unknown } | { ok: false; message: string; fix: string; more?: readonly { message: string; fix: string }[] };
 
-const TYPES = ['string', 'integer', 'number', 'port', 'boolean', 'url', 'enum', 'duration', 'size', 'secret', 'secrets'];
+const TYPES = ['string', 'integer', 'number', 'port', 'boolean', 'url', 'enum', 'duration', 'size', 'secret', 'secrets', 'origins'];
 const BASE_KEYS = ['env', 'type', 'required', 'default', 'defaults'];
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -147,5 +156,19 @@ export function convert(entry: ConfigEntry, raw: unknown): Converted {
       const list = typeof raw === 'string' ? raw.split(/[\s,]+/).filter(Boolean) : Array.isArray(raw) && raw.every((s) => typeof s === 'string') ? raw : [];
       return list.length > 0 ? good(new SecretRing(list)) : bad('expected one or more secrets, newest first, separated by commas or spaces.', `set ${name} to a new value from \`npx aegis secret\`.`);
     }
+    case 'origins':
+      return convertOrigins(name, raw);
   }
+}
+
+/** Splits on commas and whitespace, then checks every entry with the rules of `cors.origins`. */
+function convertOrigins(name: string, raw: unknown): Converted {
+  const list: readonly unknown[] = typeof raw === 'string' ? raw.split(/[\s,]+/).filter(Boolean) : Array.isArray(raw) ? raw : [];
+  if (list.length === 0) {
+    return { ok: false, message: 'expected one or more origins separated by commas or spaces.', fix: `set ${name} to origins such as "https://app.example.com, https://*.example.com".` };
+  }
+  const { rules, problems } = checkOrigins(list);
+  const [first, ...rest] = problems.map((p) => ({ message: `entry ${p.index + 1} of ${list.length}: ${p.message}`, fix: p.fix }));
+  if (first) return { ok: false, ...first, more: rest };
+  return { ok: true, value: Object.freeze(rules.map((rule) => rule.text)) };
 }

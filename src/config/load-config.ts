@@ -97,7 +97,9 @@ export function loadConfig<const S extends ConfigSchema>(schema: S, options: Loa
     }
     const result = convert(entry, found.raw);
     if (!result.ok) {
-      problems.add(found.from === 'default' ? `schema.${key}.${found.field}` : entry.env, result.message, found.from === 'default' ? 'fix the default in the schema.' : result.fix);
+      for (const p of [result, ...(result.more ?? [])]) {
+        problems.add(found.from === 'default' ? `schema.${key}.${found.field}` : entry.env, p.message, found.from === 'default' ? 'fix the default in the schema.' : p.fix);
+      }
       continue;
     }
     values[key] = result.value;

@@ -141,7 +141,7 @@ describe('loadConfig: the schema', () => {
     };
     expect(problemsOf(() => loadConfig(bad as unknown as ConfigSchema, { env: {}, profile: 'test' }))).toEqual([
       { path: 'schema.a.defualt', message: 'unknown option.', fix: 'did you mean "default"?' },
-      { path: 'schema.b.type', message: '"float" is not a config type.', fix: 'use one of: string, integer, number, port, boolean, url, enum, duration, size, secret, secrets.' },
+      { path: 'schema.b.type', message: '"float" is not a config type.', fix: 'use one of: string, integer, number, port, boolean, url, enum, duration, size, secret, secrets, origins.' },
       { path: 'schema.c.default', message: 'a secret has no default in code, or production would use it.', fix: "remove default; use defaults: { development: '…' } for local work." },
       { path: 'schema.d.values', message: 'an enum needs a non-empty list of strings.', fix: "write values: ['debug', 'info'] as const." },
       { path: 'schema.e.default', message: 'a default makes required: true meaningless.', fix: 'remove one of them (defaults: { development } still works with required).' },
