@@ -30,3 +30,4 @@ export type { HttpsRedirectOptions } from './transport/https-redirect.js';
 export type { SessionSettings } from './sessions/options.js';
 export type { RequestSession, SessionManager } from './sessions/session.js';
 export type { CsrfOptions, CsrfExemption } from './csrf/options.js';
+export type { CorsOptions } from './cors/options.js';

@@ -31,7 +31,7 @@ const EXPECTED_EXPORTS: Record<string, string[]> = {
   'aegis/stores': ['SessionIdTaken', 'memorySessionStore', 'redisSessionStore', 'sqliteSessionStore'],
   'aegis/sessions': ['CSRF_SESSION_KEY', 'SESSION_ID_BYTES', 'SessionStoreError', 'createSessionManager', 'csrfFieldHtml', 'generateSessionId', 'readCookie', 'serializeSessionCookie', 'sessionCsrfToken', 'signSessionId', 'verifySessionCookie'],
   'aegis/csrf': ['auditCsrfExemptions', 'checkCsrf', 'checkCsrfOrigin', 'checkCsrfToken', 'checkRequestOrigin', 'createCsrfToken', 'csrfRejection', 'formatCsrfAudit', 'isSafeMethod', 'matchExemption', 'readSubmittedToken', 'resolveCsrfOptions', 'signDoubleSubmit', 'tokensEqual', 'verifyDoubleSubmit'],
-  'aegis/cors': ['compileCors', 'corsAllowsOrigin', 'decideCors', 'resolveCorsOptions'],
+  'aegis/cors': ['checkOrigin', 'checkOrigins', 'compileCors', 'corsAllowsOrigin', 'decideCors', 'resolveCorsOptions'],
 };
 
 let consumer: string;

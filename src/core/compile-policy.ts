@@ -1,4 +1,5 @@
 import { compileReporting, type ResolvedReporting } from '../csp-report/reporting-options.js';
+import { compileCors, corsAllowsOrigin, type ResolvedCors } from '../cors/options.js';
 import { compileCsrfOptions, type ResolvedCsrfOptions } from '../csrf/options.js';
 import { compileSessionSettings, SESSION_SETTING_KEYS, type CompiledSessionSettings } from '../sessions/options.js';
 import { compileHeaderPlan, type HeaderPlan, type HeadersOptions, type PlanContext } from '../headers/plan.js';
@@ -33,6 +34,8 @@ export interface CompiledPolicy {
   readonly reporting: ResolvedReporting | undefined;
   /** Session settings, when the policy has sessions. */
   readonly sessions: CompiledSessionSettings | undefined;
+  /** CORS settings, when the policy has `cors`. */
+  readonly cors: ResolvedCors | undefined;
   /** CSRF settings, unless `csrf: false`. */
   readonly csrf: ResolvedCsrfOptions | undefined;
   /** The merged header options, kept to compile route-level overrides later. */
@@ -67,7 +70,11 @@ export function compilePolicy(options: AegisOptions, env: NodeJS.ProcessEnv = pr
   const routes = compileRoutes(settings, { limits, baseHeaders, planContext, problems });
   const redirect = compileHttpsRedirect(settings.httpsRedirect, { production, hostsChecked: settings.hosts !== false, problems, path: 'httpsRedirect' });
   const sessions = compileSessions(settings.sessions, profile, problems);
-  const csrf = settings.csrf === false ? undefined : compileCsrfOptions(settings.csrf ?? {}, problems, 'csrf');
+  const cors = settings.cors === undefined || settings.cors === false ? undefined : compileCors(settings.cors, problems, 'cors');
+  // Origins the policy lets call it cross-origin are trusted by the CSRF check too; `'*'` is not
+  // (it would switch the origin layer off: a public API that takes unsafe requests needs exemptions).
+  const trustCors = cors && !cors.allowAny ? (origin: string) => corsAllowsOrigin(cors, origin) : undefined;
+  const csrf = settings.csrf === false ? undefined : compileCsrfOptions(settings.csrf ?? {}, problems, 'csrf', trustCors);
 
   problems.throwIfAny();
   return {
@@ -81,6 +88,7 @@ export function compilePolicy(options: AegisOptions, env: NodeJS.ProcessEnv = pr
     redirect,
     reporting,
     sessions,
+    cors,
     csrf,
     headerOptions: settings.headers,
     relaxed: production ? [] : relaxations(settings),

@@ -1,4 +1,5 @@
 import type { ReportingOptions } from '../csp-report/reporting-options.js';
+import type { CorsOptions } from '../cors/options.js';
 import type { CsrfOptions } from '../csrf/options.js';
 import type { SessionSettings } from '../sessions/options.js';
 import type { HeadersOptions } from '../headers/plan.js';
@@ -59,6 +60,12 @@ export interface AegisOptions {
    * Metadata / Origin check always runs; with `sessions`, a synchronizer token is required too.
    */
   csrf?: CsrfOptions | false;
+  /**
+   * Cross-origin requests (CORS), strict: an allowlist of exact origins and explicit patterns,
+   * preflights answered by Aegis. Default: off (no CORS headers: browsers keep responses same-origin).
+   * Origins listed here (not `'*'`) are also trusted by the CSRF check.
+   */
+  cors?: CorsOptions | false;
   /** Settings merged in for one profile only, e.g. `{ development: { headers: { … } } }`. */
   profiles?: Partial<Record<Profile, PolicySettings>>;
   /** A pino-style logger that receives every security event. */
@@ -80,6 +87,7 @@ export const OPTION_KEYS: readonly (keyof AegisOptions)[] = [
   'routes',
   'sessions',
   'csrf',
+  'cors',
   'profiles',
   'logger',
   'onEvent',

@@ -5,7 +5,8 @@ import { normalisePeer } from '../transport/ip.js';
 import type { CompiledPolicy } from './compile-policy.js';
 import { clip, type AegisEventType, type EventBus } from './events.js';
 import { memoise } from './memo.js';
-import { AegisRejection, type AegisReply } from './reply.js';
+import { decideCors, type CorsDecision } from '../cors/decide.js';
+import { AegisRejection, emptyReply, type AegisReply } from './reply.js';
 import { RequestState, type RequestView } from './request.js';
 
 /** What an adapter must do with a request. */
@@ -42,7 +43,7 @@ function clientIpOf(reported: string | undefined, view: RequestView): string {
 
 /**
  * Runs the request guards in their fixed order — request target, header count, trusted proxy,
- * Host, route, HTTPS redirect, Content-Length — and says what the adapter must do.
+ * Host, route, HTTPS redirect, CORS, Content-Length — and says what the adapter must do.
  * Nothing here parses configuration: it reads what {@link compilePolicy} prepared.
  * @internal
  */
@@ -113,13 +114,25 @@ export function inspectRequest(policy: CompiledPolicy, events: EventBus, reports
     }
   }
 
-  // 7. A declared body larger than the limit is refused before anything reads it.
+  // 7. CORS: preflights are answered here; other requests get their headers added to the response.
+  let cors: CorsDecision | undefined;
+  if (policy.cors) {
+    cors = decideCors(policy.cors, view);
+    if (cors.kind === 'preflight') return { kind: 'reply', reply: emptyReply(204, cors.headers) };
+    if (cors.kind === 'refused') {
+      events.emit({ type: 'cors.rejected', level: 'warn', time: Date.now(), ip: clientIpOf(peerIp, view), method, path, status: 403, reason: cors.reason, detail: { origin: clip(view.header('origin') ?? '', 100) } });
+      return { kind: 'reply', reply: new AegisRejection(403, 'Forbidden: CORS preflight refused', `cors.${cors.reason}`, false, cors.headers).toReply() };
+    }
+  }
+
+  // 8. A declared body larger than the limit is refused before anything reads it.
   const contentLength = view.header('content-length');
   if (contentLength !== undefined && Number(contentLength) > bodyLimit) {
     return refuse(events, method, 413, 'Payload Too Large', 'body.too_large', 'body.too_large', clientIpOf(peerIp, view), path, { limit: bodyLimit, declared: Number(contentLength) });
   }
 
   const state = new RequestState(method, path, peerIp, view, protocol, effectiveHost.hostname, effectiveHost.port, bodyLimit, route ? route.plan : policy.plan);
+  if (cors?.kind === 'actual') state.corsHeaders = cors.headers;
   if (reports !== undefined && path === reports.path) return { kind: 'endpoint', state, endpoint: reports };
   return { kind: 'continue', state };
 }

@@ -54,6 +54,8 @@ export interface PolicySummary {
         readonly allowSameSite: boolean;
         readonly exemptions: readonly CsrfExemptionAuditRow[];
       };
+  /** CORS, or false when the policy sends no CORS headers. */
+  readonly cors: false | { readonly origins: readonly string[]; readonly credentials: boolean; readonly methods: readonly string[]; readonly allowedHeaders: readonly string[]; readonly maxAgeSeconds: number };
   /** Session cookie and timeouts, or false without sessions. */
   readonly sessions: false | { readonly cookieName: string; readonly idleTimeoutMs: number; readonly absoluteTimeoutMs: number; readonly sameSite: 'Lax' | 'Strict'; readonly secure: boolean };
 }
@@ -170,6 +172,15 @@ export class AegisPolicy {
             trustedOrigins: [...compiled.csrf.trustedOrigins],
             allowSameSite: compiled.csrf.allowSameSite,
             exemptions: auditCsrfExemptions(compiled.csrf),
+          }
+        : false,
+      cors: compiled.cors
+        ? {
+            origins: compiled.settings.cors ? [...compiled.settings.cors.origins] : [],
+            credentials: compiled.cors.credentials,
+            methods: compiled.cors.methods,
+            allowedHeaders: compiled.cors.allowedHeaders,
+            maxAgeSeconds: compiled.cors.maxAgeSeconds,
           }
         : false,
       sessions: compiled.sessions

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createNonce } from '../headers/nonce.js';
-import type { HeaderPlan } from '../headers/plan.js';
+import type { HeaderPair, HeaderPlan } from '../headers/plan.js';
 import { normalisePeer } from '../transport/ip.js';
 import type { RequestSession } from '../sessions/session.js';
 import type { AegisEvent, AegisEventType, EventLevel } from './events.js';
@@ -77,6 +77,8 @@ export class RequestState implements AegisContext {
   session: RequestSession | undefined = undefined;
   /** Set with `session`. */
   tokens: CsrfTokenSource | undefined = undefined;
+  /** CORS headers to add to the application's response (`Vary` to be merged), when the policy has `cors`. */
+  corsHeaders: readonly HeaderPair[] | undefined = undefined;
 
   /**
    * @param ip the client's address when trusted proxies reported it; otherwise it is read from

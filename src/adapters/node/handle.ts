@@ -6,7 +6,7 @@ import { limitBodyStream } from './body-limit.js';
 import { runNodeGuards } from './guards.js';
 import { STATE } from './aegis-response.js';
 import { NodeRequestView } from './request-view.js';
-import { applyHeaderPlan, sendReply } from './respond.js';
+import { addCorsHeaders, applyHeaderPlan, sendReply } from './respond.js';
 
 /**
  * Request → state, for requests that are not AegisIncomingMessage (servers not made by
@@ -52,6 +52,7 @@ export function handleNodeRequest(policy: AegisPolicy, req: IncomingMessage, res
     return undefined;
   }
   applyHeaderPlan(res, state.plan, state);
+  if (state.corsHeaders) addCorsHeaders(res, state.corsHeaders);
   limitBodyStream(req, res, state, policy.events);
   return state;
 }

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { AegisReply } from '../../core/reply.js';
 import type { RequestState } from '../../core/request.js';
-import type { HeaderPlan } from '../../headers/plan.js';
+import type { HeaderPair, HeaderPlan } from '../../headers/plan.js';
 import { headerWriter } from './aegis-response.js';
 
 /** Writes a reply Aegis decided on; headers the application may have set are dropped first. */
@@ -29,4 +29,16 @@ export function applyHeaderPlan(res: ServerResponse, plan: HeaderPlan, state: Re
 export function removeHeaderPlan(res: ServerResponse, plan: HeaderPlan): void {
   for (const [name] of plan.secure) res.removeHeader(name);
   if (plan.csp) res.removeHeader(plan.csp.headerName);
+}
+
+/** Adds CORS headers; `Vary` values are appended to any the response already has. */
+export function addCorsHeaders(res: ServerResponse, headers: readonly HeaderPair[]): void {
+  for (const [name, value] of headers) {
+    if (name !== 'Vary') {
+      res.setHeader(name, value);
+      continue;
+    }
+    const existing = res.getHeader('vary');
+    res.setHeader('Vary', existing === undefined || existing === '' ? value : `${String(existing)}, ${value}`);
+  }
 }

@@ -4,7 +4,9 @@
  */
 
 import { Problems, show } from '../../core/config-error.js';
+import { readDuration } from '../../core/read-option.js';
 import { unknownKeyFix } from '../../core/suggest.js';
+import type { Duration } from '../../core/units.js';
 import { assertNow, assertSessionChange, assertSessionId, assertSessionRecord, SessionIdTaken } from '../session-store.js';
 import type { SessionChange, SessionRecord, SessionStore } from '../session-store.js';
 import { toScriptClient } from './client.js';
@@ -25,9 +27,17 @@ export interface RedisSessionStoreOptions {
    * so that every key of the store lives in one slot.
    */
   readonly prefix?: string;
+  /**
+   * How long one operation may take before it fails (ms or `'2s'`). Default 2 s. A client that
+   * queues commands while it reconnects (node-redis and ioredis do by default) would otherwise hold
+   * every request until Redis is back; with the timeout the request gets 503 and the client keeps
+   * reconnecting. A timed-out command may still run once Redis answers.
+   */
+  readonly timeout?: Duration;
 }
 
-const KNOWN_OPTIONS = ['client', 'prefix'];
+const KNOWN_OPTIONS = ['client', 'prefix', 'timeout'];
+const DEFAULT_TIMEOUT_MS = 2000;
 const DATA_FIELD = 'd:';
 
 /**
@@ -78,8 +88,10 @@ export function redisSessionStore(options: RedisSessionStoreOptions): SessionSto
       }
     }
   }
+  const timeoutMs = readDuration(typeof options === 'object' && options !== null ? options.timeout : undefined, DEFAULT_TIMEOUT_MS, problems, 'timeout');
+  if (timeoutMs <= 0) problems.add('timeout', 'must be longer than 0.', "give a duration such as '2s'.");
   problems.throwIfAny('Redis session store options');
-  return new RedisSessionStore(client as RedisScriptClient, prefix);
+  return new RedisSessionStore(client as RedisScriptClient, prefix, timeoutMs);
 }
 
 class RedisSessionStore implements SessionStore {
@@ -90,6 +102,7 @@ class RedisSessionStore implements SessionStore {
   constructor(
     readonly client: RedisScriptClient,
     readonly prefix: string,
+    readonly timeoutMs: number,
   ) {
     this.#scriptPrefix = (client.keyPrefix ?? '') + prefix;
   }
@@ -165,7 +178,7 @@ class RedisSessionStore implements SessionStore {
 
   #run(script: Parameters<RedisScriptClient['evalScript']>[0], keys: string[], args: string[]): Promise<unknown> {
     if (this.#closed) return Promise.reject(new Error('This Redis session store is closed; make a new one with redisSessionStore().'));
-    return this.client.evalScript(script, keys, args);
+    return withTimeout(this.client.evalScript(script, keys, args), this.timeoutMs);
   }
 
   #sessionKey(id: string): string {
@@ -175,6 +188,16 @@ class RedisSessionStore implements SessionStore {
   #userKey(userId: string): string {
     return `${this.prefix}user:${userId}`;
   }
+}
+
+/** `pending`, or a rejection after `ms` (the timer never keeps the process alive). */
+function withTimeout<T>(pending: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
+    timer.unref();
+  });
+  return Promise.race([pending, expired]).finally(() => clearTimeout(timer));
 }
 
 /** A record as ARGV: c, i, a, hasUser, user, then `d:<key>`/JSON pairs. */
