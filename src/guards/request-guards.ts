@@ -95,8 +95,17 @@ async function withStore(policy: GuardPolicy, state: RequestState, pending: Prom
   }
 }
 
-/** The 503 answer (and its event) when the session store fails. @internal */
+/** Failures already answered (and reported): the response's commit meets the same one again. */
+const answered = new WeakSet<SessionStoreError>();
+
+/** True when {@link storeFailureReply} has already answered this failure. @internal */
+export function storeFailureAnswered(error: SessionStoreError): boolean {
+  return answered.has(error);
+}
+
+/** The 503 answer (and its event, once) when the session store fails. @internal */
 export function storeFailureReply(events: EventBus, state: RequestState, error: SessionStoreError): AegisReply {
+  answered.add(error);
   const cause = error.cause instanceof Error ? error.cause.message : String(error.cause);
   events.emit(state.event('session.store_failed', 'error', 'store.unavailable', { status: 503, detail: { error: cause.slice(0, 200) } }));
   return new AegisRejection(503, 'Service Unavailable: session store unavailable', 'session.store_failed', false, [['Retry-After', '5']]).toReply();

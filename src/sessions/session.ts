@@ -213,6 +213,8 @@ class Session implements RequestSession {
   #loading: Promise<void> | undefined;
   /** An id drawn by {@link cookieForHeaders} for a session not stored yet. */
   #nextId: string | undefined;
+  /** The first store failure of this request: later calls, and the commit, fail with it too. */
+  #failure: SessionStoreError | undefined;
   readonly #set = new Map<string, unknown>();
   readonly #unset = new Set<string>();
 
@@ -274,7 +276,7 @@ class Session implements RequestSession {
 
   async destroy(): Promise<void> {
     const id = this.#id ?? this.#presented;
-    if (id !== undefined) await storeCall(this.config.store.destroy(id));
+    if (id !== undefined) await this.#call(this.config.store.destroy(id));
     this.#end();
   }
 
@@ -285,6 +287,7 @@ class Session implements RequestSession {
   }
 
   async commit(): Promise<SessionCommit> {
+    if (this.#failure) throw this.#failure;
     const changed = this.#set.size > 0 || this.#unset.size > 0;
     if (changed || this.#presented !== undefined) await this.#load();
     const now = this.config.clock();
@@ -295,7 +298,7 @@ class Session implements RequestSession {
         const change: { -readonly [K in keyof SessionChange]: SessionChange[K] } = { idleExpiresAt };
         if (this.#set.size > 0) change.set = Object.fromEntries(this.#set);
         if (this.#unset.size > 0) change.unset = [...this.#unset];
-        const updated = await storeCall(this.config.store.update(this.#id, change, now));
+        const updated = await this.#call(this.config.store.update(this.#id, change, now));
         // Gone meanwhile (revoked by another request, expired): its writes are dropped with it.
         if (updated) this.#record = updated;
         else this.#end();
@@ -360,7 +363,7 @@ class Session implements RequestSession {
     // Read whatever is still stored (`now = 0`: no deadline has passed at the epoch), then apply the
     // contract's own rule with the real time, so an expired session is told apart from an unknown one.
     // A backend that has already purged it reports it as unknown.
-    const record = await storeCall(this.config.store.get(id, 0));
+    const record = await this.#call(this.config.store.get(id, 0));
     if (!record) return this.#invalid('unknown');
     if (this.config.clock() >= sessionDeadline(record)) return this.#invalid('expired');
     this.#id = id;
@@ -400,8 +403,8 @@ class Session implements RequestSession {
       const announced = oldId === undefined ? this.#nextId : undefined;
       const id = announced ?? generateSessionId();
       try {
-        const replaced = oldId !== undefined && (await storeCall(this.config.store.rotate(oldId, id, record)));
-        if (!replaced) await storeCall(this.config.store.create(id, record));
+        const replaced = oldId !== undefined && (await this.#call(this.config.store.rotate(oldId, id, record)));
+        if (!replaced) await this.#call(this.config.store.create(id, record));
         // The cookie for an announced id has been sent already.
         this.#issue = announced === undefined;
         this.#nextId = undefined;
@@ -412,6 +415,17 @@ class Session implements RequestSession {
       } catch (error) {
         if (!(error instanceof SessionIdTaken) || attempt >= ID_ATTEMPTS || this.#nextId !== undefined) throw error;
       }
+    }
+  }
+
+  /** A store call; its failure is kept, so the commit reports the same one (the request's writes are dropped). */
+  async #call<T>(pending: Promise<T>): Promise<T> {
+    if (this.#failure) throw this.#failure;
+    try {
+      return await storeCall(pending);
+    } catch (error) {
+      if (error instanceof SessionStoreError) this.#failure = error;
+      throw error;
     }
   }
 

@@ -5,7 +5,7 @@ import { AegisRejection, type AegisReply } from '../../core/reply.js';
 import { readBodyWithin } from '../../core/read-body.js';
 import type { RequestState } from '../../core/request.js';
 import type { GuardedRequest, GuardOutcome } from '../../guards/request-guards.js';
-import { storeFailureReply } from '../../guards/request-guards.js';
+import { storeFailureAnswered, storeFailureReply } from '../../guards/request-guards.js';
 import type { RequestSession } from '../../sessions/session.js';
 import { SessionStoreError } from '../../sessions/store-error.js';
 import { sendReply } from './respond.js';
@@ -91,10 +91,10 @@ function commitWithResponse(policy: AegisPolicy, state: RequestState, session: R
     return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
   } as ServerResponse['writeHead'];
   let ending = false;
-  res.end = function endAfterCommit(this: ServerResponse, ...args: unknown[]) {
-    if (ending) return this;
+  const response = res;
+  res.end = function endAfterCommit(...args: unknown[]) {
+    if (ending) return response;
     ending = true;
-    const response = this;
     session.commit().then(
       ({ setCookie }) => {
         if (setCookie !== undefined && !response.headersSent) appendSetCookie(response, setCookie);
@@ -103,12 +103,18 @@ function commitWithResponse(policy: AegisPolicy, state: RequestState, session: R
       (error: unknown) => {
         res.end = end;
         res.writeHead = writeHead;
+        // Our own 503 for this failure is what is ending: let it go out.
+        if (error instanceof SessionStoreError && storeFailureAnswered(error)) {
+          (end as (...a: unknown[]) => ServerResponse).apply(response, args);
+          return;
+        }
+        // The application answered something else (its error page, say): our 503 replaces it.
         const reply = error instanceof SessionStoreError ? storeFailureReply(policy.events, state, error) : internalError(policy, state, 'session.commit_failed', error);
         if (response.headersSent) (end as (...a: unknown[]) => ServerResponse).apply(response, args);
         else sendReply(response, reply);
       },
     );
-    return this;
+    return response;
   } as ServerResponse['end'];
 }
 
