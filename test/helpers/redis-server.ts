@@ -38,13 +38,14 @@ export function redisServerCommand(): string {
 
 /**
  * Starts `redis-server --port N --bind 127.0.0.1 --save '' --appendonly no` in a temporary
- * directory and resolves once it answers PING. Rejects with its output when it exits first or does
+ * directory (on `options.port`, else a free port) and resolves once it answers PING. Rejects with its output when it exits first or does
  * not answer within 10 s.
  */
-export async function startRedisServer(): Promise<RedisServer> {
+export async function startRedisServer(options: { port?: number } = {}): Promise<RedisServer> {
   const command = redisServerCommand();
   const dir = mkdtempSync(join(tmpdir(), 'aegis-redis-'));
-  const [port] = await freePorts(1);
+  // A given port restarts a stopped server where its clients reconnect.
+  const [port] = options.port === undefined ? await freePorts(1) : [options.port];
   if (port === undefined) throw new Error('no free port');
   const child = spawn(command, ['--port', String(port), '--bind', HOST, '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no'], {
     cwd: dir,
