@@ -140,18 +140,19 @@ export function isAegisConfigError(error: unknown): error is AegisConfigError {
 /**
  * Imports a policy module ({@link importPolicyModule}) and returns its policy
  * ({@link policyFromModule}), for commands that need the policy and nothing else (`aegis scan
- * --expect`): every failure is one error with a one-line cause.
+ * --expect`, `aegis audit csrf`): every failure is one error with a one-line cause.
  * @throws UsageError when the module exports no policy.
  * @throws CommandFailure when the module fails to load (`could not load <file>: …`) or its policy
- * is invalid (`<file>: Invalid Aegis policy (n problems): …`, every problem listed).
+ * is invalid (`<file>: Invalid Aegis policy (n problems): …`, every problem listed); its `cause`
+ * is the original error (the AegisConfigError, for a command that lists the problems itself).
  * @example const expected = await loadExpectedPolicy(locatePolicyModule(io.cwd, values.expect), { ...io.env, AEGIS_ENV: 'production' });
  */
 export async function loadExpectedPolicy(file: string, env: NodeJS.ProcessEnv): Promise<AegisPolicy> {
   try {
     return policyFromModule((await importPolicyModule(file, env)) as PolicyExports, env);
   } catch (error) {
-    if (isAegisConfigError(error)) throw new CommandFailure(`${file}: ${error.message}`);
+    if (isAegisConfigError(error)) throw new CommandFailure(`${file}: ${error.message}`, { cause: error });
     if (error instanceof UsageError) throw error;
-    throw new CommandFailure(`could not load ${file}: ${describeLoadError(error)}`);
+    throw new CommandFailure(`could not load ${file}: ${describeLoadError(error)}`, { cause: error });
   }
 }

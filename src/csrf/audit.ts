@@ -34,27 +34,43 @@ export function auditCsrfExemptions(resolved: ResolvedCsrfOptions): CsrfExemptio
   }));
 }
 
+/** How {@link formatCsrfAudit} writes. */
+export interface CsrfAuditFormatOptions {
+  /** Wraps the `UNPROTECTED` flag, e.g. in a terminal colour. Default: the text as is. */
+  readonly flag?: (text: string) => string;
+}
+
 /**
- * Plain-text report for `aegis audit csrf`: one block per exemption, then a summary line.
+ * Plain-text report for `aegis audit csrf`: one block per exemption (index, methods, path or
+ * route, reason, replacement protection, and `UNPROTECTED` when there is none), then a summary line.
+ * Policy strings are printed on one line each, so they cannot forge report lines.
  *
  * @example
  * process.stdout.write(formatCsrfAudit(auditCsrfExemptions(resolved)));
  */
-export function formatCsrfAudit(rows: readonly CsrfExemptionAuditRow[]): string {
+export function formatCsrfAudit(rows: readonly CsrfExemptionAuditRow[], options: CsrfAuditFormatOptions = {}): string {
   if (rows.length === 0) return 'CSRF exemptions: none. Every unsafe request is checked.\n';
+  const flag = options.flag ?? ((text: string) => text);
   const lines: string[] = [`CSRF exemptions: ${rows.length}`];
   for (const row of rows) {
-    const target = row.path !== undefined ? `path ${row.path}` : `route ${row.route ?? ''}`;
+    const target = row.path !== undefined ? `path ${oneLine(row.path)}` : `route ${oneLine(row.route ?? '')}`;
     lines.push(
       '',
-      `[${row.index}] ${row.methods.join(',')} ${target}${row.unprotected ? '  UNPROTECTED' : ''}`,
+      `[${row.index}] ${row.methods.join(',')} ${target}${row.unprotected ? `  ${flag('UNPROTECTED')}` : ''}`,
       `    reason:       ${oneLine(row.reason)}`,
       `    protected by: ${row.protectedBy === null ? '(nothing declared)' : oneLine(row.protectedBy)}`,
     );
   }
-  const unprotected = rows.filter((r) => r.unprotected).length;
-  lines.push('', unprotected === 0 ? 'All exemptions declare a replacement protection.' : `${unprotected} of ${rows.length} exemptions declare no replacement protection (set protectedBy).`);
+  lines.push('', summaryLine(rows));
   return `${lines.join('\n')}\n`;
+}
+
+/** `All 2 exemptions declare…`, `1 of 2 exemptions declares no…`. */
+function summaryLine(rows: readonly CsrfExemptionAuditRow[]): string {
+  const unprotected = rows.filter((r) => r.unprotected).length;
+  const total = rows.length === 1 ? '1 exemption' : `${rows.length} exemptions`;
+  if (unprotected === 0) return rows.length === 1 ? 'The exemption declares a replacement protection.' : `All ${total} declare a replacement protection.`;
+  return `${unprotected} of ${total} ${unprotected === 1 ? 'declares' : 'declare'} no replacement protection: set protectedBy, or remove the exemption.`;
 }
 
 /** Keeps a policy string from forging extra report lines. */

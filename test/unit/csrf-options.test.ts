@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AegisConfigError } from '../../src/core/config-error.js';
-import { auditCsrfExemptions, formatCsrfAudit, matchExemption, resolveCsrfOptions } from '../../src/csrf/index.js';
+import { matchExemption, resolveCsrfOptions } from '../../src/csrf/index.js';
 import type { CsrfOptions } from '../../src/csrf/index.js';
 
 function problems(options: unknown): Array<[string, string]> {
@@ -111,40 +111,4 @@ describe('matchExemption', () => {
       expect(matchExemption(method, path, exemptions)?.index).toBe(index);
     });
   }
-});
-
-describe('auditCsrfExemptions', () => {
-  const resolved = resolveCsrfOptions({
-    exemptions: [
-      { path: '/hooks/stripe', methods: ['POST'], reason: 'Stripe webhook', protectedBy: 'Stripe-Signature HMAC' },
-      { route: '/legacy/*', reason: 'old mobile app\nFORGED LINE' },
-    ],
-  });
-
-  it('lists every exemption and flags the unprotected one', () => {
-    expect(auditCsrfExemptions(resolved)).toEqual([
-      { index: 0, path: '/hooks/stripe', methods: ['POST'], reason: 'Stripe webhook', protectedBy: 'Stripe-Signature HMAC', unprotected: false },
-      { index: 1, route: '/legacy/*', methods: ['*'], reason: 'old mobile app\nFORGED LINE', protectedBy: null, unprotected: true },
-    ]);
-  });
-
-  it('formats a text report', () => {
-    expect(formatCsrfAudit(auditCsrfExemptions(resolved))).toBe(
-      [
-        'CSRF exemptions: 2',
-        '',
-        '[0] POST path /hooks/stripe',
-        '    reason:       Stripe webhook',
-        '    protected by: Stripe-Signature HMAC',
-        '',
-        '[1] * route /legacy/*  UNPROTECTED',
-        '    reason:       old mobile app FORGED LINE',
-        '    protected by: (nothing declared)',
-        '',
-        '1 of 2 exemptions declare no replacement protection (set protectedBy).',
-        '',
-      ].join('\n'),
-    );
-    expect(formatCsrfAudit([])).toBe('CSRF exemptions: none. Every unsafe request is checked.\n');
-  });
 });
