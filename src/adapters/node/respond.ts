@@ -31,14 +31,32 @@ export function removeHeaderPlan(res: ServerResponse, plan: HeaderPlan): void {
   if (plan.csp) res.removeHeader(plan.csp.headerName);
 }
 
-/** Adds CORS headers; `Vary` values are appended to any the response already has. */
+/**
+ * Adds CORS headers. `Vary` values are appended to any the response has, and checked again when
+ * the headers go out: an application that later sets its own `Vary` (instead of appending, as
+ * Express's `res.vary()` does) would otherwise drop `Origin`, and a shared cache could then serve
+ * one origin's answer to another.
+ */
 export function addCorsHeaders(res: ServerResponse, headers: readonly HeaderPair[]): void {
   for (const [name, value] of headers) {
-    if (name !== 'Vary') {
-      res.setHeader(name, value);
-      continue;
+    if (name !== 'Vary') res.setHeader(name, value);
+    else {
+      mergeVary(res, value);
+      const writeHead = res.writeHead;
+      res.writeHead = function writeHeadWithVary(this: ServerResponse, ...args: unknown[]) {
+        mergeVary(this, value);
+        return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
+      } as ServerResponse['writeHead'];
     }
-    const existing = res.getHeader('vary');
-    res.setHeader('Vary', existing === undefined || existing === '' ? value : `${String(existing)}, ${value}`);
   }
+}
+
+/** Adds the `Vary` members in `value` that the response's `Vary` lacks. */
+function mergeVary(res: ServerResponse, value: string): void {
+  const existing = res.getHeader('vary');
+  const current = existing === undefined ? '' : String(existing);
+  if (current.trim() === '*') return;
+  const have = new Set(current.split(',').map((member) => member.trim().toLowerCase()).filter(Boolean));
+  const missing = value.split(',').map((member) => member.trim()).filter((member) => !have.has(member.toLowerCase()));
+  if (missing.length > 0) res.setHeader('Vary', current.trim() === '' ? missing.join(', ') : `${missing.join(', ')}, ${current}`);
 }
