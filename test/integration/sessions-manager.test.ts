@@ -285,6 +285,56 @@ function managerSuite(backend: string, makeStore: () => SessionStore): void {
       expect(events.map((e) => e.reason)).toEqual(['tampered']);
     });
 
+    it('lists a user\'s live sessions by handle (never the id), marks the current one, and revokes one by handle', async () => {
+      setup();
+      const m = manager();
+      const first = cookieOf(await request(m, undefined, (s) => s.signIn('u1')));
+      now += MIN;
+      const second = cookieOf(await request(m, undefined, async (s) => {
+        await s.signIn('u1');
+        s.set('ua', 'phone');
+      }));
+      await request(m, undefined, (s) => s.signIn('someone-else'));
+      const listed = await m.listUserSessions('u1');
+      expect(listed.map((entry) => [entry.createdAt, entry.data])).toEqual([
+        [T0, {}],
+        [T0 + MIN, { ua: 'phone' }],
+      ]);
+      for (const entry of listed) {
+        expect(entry.handle).toMatch(/^[A-Za-z0-9_-]{22}$/);
+        expect([first, second].some((cookie) => cookie.includes(entry.handle))).toBe(false);
+      }
+      const current = await (await m.load(second)).handle();
+      expect(current).toBe(listed[1]?.handle);
+      expect(await m.revokeSession('u1', listed[0]?.handle as string)).toBe(true);
+      expect(await m.revokeSession('u1', listed[0]?.handle as string)).toBe(false);
+      expect(await m.revokeSession('someone-else', listed[1]?.handle as string)).toBe(false);
+      expect(await (await m.load(first)).userId()).toBeUndefined();
+      expect(await (await m.load(second)).userId()).toBe('u1');
+      expect(await (await m.load(undefined)).handle()).toBeUndefined();
+    });
+
+    it('cookieForHeaders announces the id of a new session before the commit stores it under that id', async () => {
+      setup();
+      const m = manager();
+      const session = m.open(undefined);
+      expect(session.cookieForHeaders()).toBeUndefined(); // nothing to store, nothing to announce
+      session.set('k', 'v');
+      const announced = session.cookieForHeaders();
+      const cookie = cookieOf(announced);
+      expect(await session.commit()).toEqual({}); // the cookie went out already
+      expect(await (await m.load(cookie)).get('k')).toBe('v');
+    });
+
+    it('keep never carries Aegis\' own keys (aegis.*) into a rotated session', async () => {
+      setup();
+      const m = manager();
+      const cookie = await newSession(m, { 'aegis.csrf': 'x'.repeat(43), cart: 3 });
+      const rotated = cookieOf(await request(m, cookie, (s) => s.signIn('u2', { keep: ['aegis.csrf', 'cart'] })));
+      const session = await m.load(rotated);
+      expect([await session.get('aegis.csrf'), await session.get('cart')]).toEqual([undefined, 3]);
+    });
+
     it('a throwing event listener never breaks a request', async () => {
       setup();
       const m = manager({

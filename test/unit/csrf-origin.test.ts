@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { Problems } from '../../src/core/config-error.js';
 import { checkRequestOrigin, resolveCsrfOptions } from '../../src/csrf/index.js';
+import { compileCsrfOptions } from '../../src/csrf/options.js';
 import type { OriginCheckInput } from '../../src/csrf/index.js';
 
 const strict = resolveCsrfOptions();
@@ -86,5 +88,36 @@ describe('checkRequestOrigin: Origin without Fetch Metadata', () => {
     expect(checkRequestOrigin(input({ origin: 'https://admin.example.com' }), trusted)).toEqual({ ok: true });
     expect(checkRequestOrigin(input({ origin: 'https://admin.example.com' }), strict)).toEqual({ ok: false, reason: 'bad-origin' });
     expect(checkRequestOrigin(input({ origin: 'http://admin.example.com' }), trusted)).toEqual({ ok: false, reason: 'bad-origin' });
+  });
+});
+
+describe('checkRequestOrigin: cross-site requests from a trusted origin', () => {
+  it('a trusted Origin passes even with Sec-Fetch-Site cross-site or same-site; any other does not', () => {
+    for (const site of ['cross-site', 'same-site']) {
+      expect(checkRequestOrigin(input({ secFetchSite: site, origin: 'https://admin.example.com' }), trusted), site).toEqual({ ok: true });
+      expect(checkRequestOrigin(input({ secFetchSite: site, origin: 'https://evil.example.com' }), trusted), site).toEqual({ ok: false, reason: site });
+      expect(checkRequestOrigin(input({ secFetchSite: site, origin: 'null' }), trusted), site).toEqual({ ok: false, reason: site });
+      expect(checkRequestOrigin(input({ secFetchSite: site }), trusted), site).toEqual({ ok: false, reason: site });
+    }
+  });
+
+  it('trustsOrigin can come from another part of the policy (CORS)', () => {
+    const problems = new Problems();
+    const fromCors = compileCsrfOptions({}, problems, 'csrf', (origin) => origin === 'https://app.example.net');
+    expect(problems.count).toBe(0);
+    expect(checkRequestOrigin(input({ secFetchSite: 'cross-site', origin: 'https://app.example.net' }), fromCors)).toEqual({ ok: true });
+    expect(checkRequestOrigin(input({ origin: 'https://app.example.net' }), fromCors)).toEqual({ ok: true });
+    expect(checkRequestOrigin(input({ secFetchSite: 'cross-site', origin: 'https://app.example.org' }), fromCors)).toEqual({ ok: false, reason: 'cross-site' });
+  });
+});
+
+describe('csrf.tokenEndpoint', () => {
+  it('defaults to /_aegis/csrf-token, can be moved or turned off, and must be an exact path', () => {
+    expect(resolveCsrfOptions().tokenEndpoint).toBe('/_aegis/csrf-token');
+    expect(resolveCsrfOptions({ tokenEndpoint: '/api/csrf' }).tokenEndpoint).toBe('/api/csrf');
+    expect(resolveCsrfOptions({ tokenEndpoint: false }).tokenEndpoint).toBeUndefined();
+    for (const bad of ['api/csrf', '/api/*', '/users/:id', '/x?y', 7]) {
+      expect(() => resolveCsrfOptions({ tokenEndpoint: bad as string }), String(bad)).toThrow(/csrf\.tokenEndpoint: .* is not an exact path\. Fix: write tokenEndpoint: '\/_aegis\/csrf-token', or false to turn it off\./);
+    }
   });
 });
