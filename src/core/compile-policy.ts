@@ -182,5 +182,6 @@ function relaxations(settings: PolicySettings): string[] {
   }
   if (settings.httpsRedirect === undefined) relaxed.push('plain HTTP is not redirected to HTTPS');
   if (settings.hosts === undefined) relaxed.push(`hosts default to ${LOCAL_HOSTS.join(', ')}`);
+  if (settings.sessions && settings.sessions.secure === undefined) relaxed.push('the session cookie is not Secure and has no __Host- prefix (so it works on http://localhost)');
   return relaxed;
 }

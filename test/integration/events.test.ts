@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import { compilePolicy } from '../../src/core/compile-policy.js';
+import { memorySessionStore } from '../../src/stores/index.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { aegis, type AegisEvent, type EventLogger } from '../../src/index.js';
 import { get, sendRaw } from '../helpers/raw-http.js';
@@ -95,5 +98,13 @@ describe('the development profile', () => {
     } finally {
       write.mockRestore();
     }
+  });
+
+  it('says when the session cookie is relaxed too (no Secure, no __Host-), and not when secure is set', () => {
+    const sessions = { store: memorySessionStore(), secrets: [randomBytes(32).toString('base64url')] };
+    const line = 'the session cookie is not Secure and has no __Host- prefix (so it works on http://localhost)';
+    expect(compilePolicy({ env: 'development', sessions }).relaxed).toContain(line);
+    expect(compilePolicy({ env: 'development', sessions: { ...sessions, secure: true } }).relaxed).not.toContain(line);
+    expect(compilePolicy({ env: 'production', hosts: ['example.com'], sessions }).relaxed).toEqual([]);
   });
 });
