@@ -284,6 +284,15 @@ describe('redisSessionStore: options and inputs the types forbid', () => {
     );
   });
 
+  it('checks the timeout option', () => {
+    const client = { evalScript: async () => null };
+    expect(() => redisSessionStore({ client, timeout: 'soon' })).toThrow(
+      'Invalid Redis session store options (1 problem):\n  - timeout: "soon" is not a duration. Fix: give milliseconds (30000) or a duration string (\'30s\', \'5m\').',
+    );
+    expect(() => redisSessionStore({ client, timeout: 0 })).toThrow("  - timeout: must be longer than 0. Fix: give a duration such as '2s'.");
+    expect(() => redisSessionStore({ client, timeout: '500ms' })).not.toThrow();
+  });
+
   it('refuses ids, records and times that are not what the contract says, before any command is sent', async () => {
     const sent: unknown[] = [];
     const store: SessionStore = redisSessionStore({ client: { evalScript: async (...args: unknown[]) => void sent.push(args) } });
