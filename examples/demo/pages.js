@@ -24,7 +24,25 @@ export const STYLESHEET = `body { font: 16px/1.5 system-ui, sans-serif; max-widt
 code { background: #f2f2f2; padding: 0 .25em; }
 .result { border-left: 4px solid #2a7; padding-left: .75rem; }
 .warning { border-left: 4px solid #c33; padding-left: .75rem; }
+.stack { display: grid; gap: .5rem; max-width: 24rem; margin: 1rem 0; }
+.stack label { display: grid; gap: .25rem; }
+.inline { display: inline; }
+.sessions { list-style: none; padding: 0; }
+.session { border: 1px solid #ddd; border-radius: 4px; padding: .5rem .75rem; margin: .5rem 0; }
+.session.current { border-color: #2a7; }
+.badge { background: #2a7; color: #fff; border-radius: 3px; padding: 0 .4em; font-size: .85em; }
+.actions { display: flex; gap: .5rem; flex-wrap: wrap; margin: 1rem 0; }
 `;
+
+/** The demo user, as the sign-in page tells the visitor. The server keeps only a scrypt hash of the password (app.js). */
+export const DEMO_USER_NAME = 'demo';
+export const DEMO_PASSWORD = 'correct-horse-battery';
+
+/** What a failed sign-in says: the same words whether the name or the password was wrong. */
+export const SIGN_IN_FAILED_TEXT = 'Wrong user name or password.';
+
+/** What the sign-in pages say when the server runs without sessions (production without SESSION_KEY). */
+export const SIGN_IN_OFF_TEXT = 'Sign-in is turned off on this server.';
 
 /** Escapes text for HTML element content and double-quoted attribute values. */
 export function escapeHtml(text) {
@@ -62,6 +80,7 @@ export function homePage(nonce) {
 <ul>
 <li><a href="/api/status"><code>/api/status</code></a>: a JSON API route.</li>
 <li><a href="/blocked"><code>/blocked</code></a>: an inline script without a nonce, blocked by the browser.</li>
+<li><a href="/login"><code>/login</code></a>: sign in, then <a href="/account"><code>/account</code></a> lists your sessions; every form there carries a CSRF token.</li>
 </ul>
 <script nonce="${escapeHtml(nonce)}">
   document.getElementById('script-result').textContent = ${JSON.stringify(SCRIPT_RAN_TEXT)};
@@ -94,4 +113,77 @@ export function blockedPage() {
   document.getElementById('verdict').textContent = ${JSON.stringify(NOT_BLOCKED_TEXT)};
 </script>`,
   );
+}
+
+/** The longest note `/account/note` keeps (longer ones are cut). */
+export const NOTE_MAX_LENGTH = 200;
+
+/** A time (ms since the epoch) as a UTC timestamp to the second. */
+function formatTime(ms) {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
+ * `/login`: the sign-in form. `field` is the hidden CSRF field (`res.locals.aegis.csrfField()`):
+ * even signing in needs the token, so a foreign page cannot sign a visitor in to its own account.
+ * @param {{ field: string, failed?: boolean }} options `failed` after a wrong name or password (401)
+ */
+export function loginPage({ field, failed = false }) {
+  return layout(
+    'Sign in',
+    `<p>Sign in as the demo user: name <code>${escapeHtml(DEMO_USER_NAME)}</code>, password <code>${escapeHtml(DEMO_PASSWORD)}</code>. The server keeps only a scrypt hash of that password.</p>
+${failed ? `<p id="login-error" class="warning">${escapeHtml(SIGN_IN_FAILED_TEXT)}</p>\n` : ''}<form method="post" action="/login" class="stack">
+${field}
+<label>User name <input name="username" autocomplete="username" required></label>
+<label>Password <input name="password" type="password" autocomplete="current-password" required></label>
+<button type="submit">Sign in</button>
+</form>
+<p><a href="/">Back to the home page</a></p>`,
+  );
+}
+
+/**
+ * One session of the list on `/account`: when and from which browser it signed in, its deadlines,
+ * and (for every session but this one) a button that signs it out.
+ */
+function sessionItem(session, current, field) {
+  const ua = typeof session.data.ua === 'string' && session.data.ua !== '' ? session.data.ua : 'an unknown browser';
+  const facts = `Signed in at ${formatTime(session.createdAt)} from <code>${escapeHtml(ua)}</code>; ends after inactivity at ${formatTime(session.idleExpiresAt)}, at the latest at ${formatTime(session.absoluteExpiresAt)}.`;
+  if (current) return `<li class="session current" data-handle="${escapeHtml(session.handle)}"><span class="badge">this session</span> ${facts}</li>`;
+  return `<li class="session" data-handle="${escapeHtml(session.handle)}">${facts}
+<form method="post" action="/account/sessions/revoke" class="inline">${field}<input type="hidden" name="handle" value="${escapeHtml(session.handle)}"><button type="submit">Sign this session out</button></form></li>`;
+}
+
+/**
+ * `/account`: who is signed in, a note kept in the session (a CSRF-protected form), the user's
+ * sessions with the current one marked, "sign out everywhere" and "sign out".
+ * @param {{ user: string, note: string | undefined, sessions: import('aegis/sessions').UserSession[], currentHandle: string | undefined, field: string }} options
+ */
+export function accountPage({ user, note, sessions, currentHandle, field }) {
+  const items = sessions.map((session) => sessionItem(session, session.handle === currentHandle, field)).join('\n');
+  return layout(
+    'Your account',
+    `<p id="signed-in-as">Signed in as <strong>${escapeHtml(user)}</strong>.</p>
+<h2>Your note</h2>
+${note === undefined ? '<p id="note">No note yet.</p>' : `<p id="note" class="result">${escapeHtml(note)}</p>`}
+<form method="post" action="/account/note" class="stack">
+${field}
+<label>Note (kept in your session, at most ${NOTE_MAX_LENGTH} characters) <input name="note" maxlength="${NOTE_MAX_LENGTH}"></label>
+<button type="submit">Save the note</button>
+</form>
+<h2>Your sessions (${sessions.length})</h2>
+<ul id="sessions" class="sessions">
+${items}
+</ul>
+<div class="actions">
+<form method="post" action="/account/sign-out-everywhere" class="inline">${field}<button type="submit">Sign out everywhere</button></form>
+<form method="post" action="/logout" class="inline">${field}<button type="submit">Sign out</button></form>
+</div>
+<p><a href="/">Back to the home page</a></p>`,
+  );
+}
+
+/** The sign-in pages when the server runs without sessions (503). */
+export function signInOffPage() {
+  return layout('Sign-in is off', `<p class="warning">${escapeHtml(SIGN_IN_OFF_TEXT)}</p>\n<p><a href="/">Back to the home page</a></p>`);
 }

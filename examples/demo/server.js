@@ -6,7 +6,21 @@
  *   /                  an inline script with the CSP nonce: it runs and calls the JSON API
  *   /api/status        a JSON API route
  *   /blocked           an inline script without the nonce: the browser blocks it and reports it
+ *   /login             sign in as the demo user: name "demo", password "correct-horse-battery" (the
+ *                      server keeps only a scrypt hash); a wrong name or password gets a 401 page
+ *                      that does not say which was wrong
+ *   /account           who is signed in, a note kept in the session (a CSRF-protected form, POST
+ *                      /account/note), the user's sessions with this one marked, a button that
+ *                      signs out any other one (POST /account/sessions/revoke) and "Sign out
+ *                      everywhere" (POST /account/sign-out-everywhere); without a session: 303 to /login
+ *   POST /logout       ends this session and clears its cookie
  *   /_aegis/csp-report Aegis' built-in endpoint for those reports (POST only)
+ *   /_aegis/csrf-token Aegis' built-in CSRF token endpoint for scripts ({"token", "headerName"})
+ *
+ * Every POST must pass Aegis' CSRF check: Sec-Fetch-Site / Origin first, then the session's token
+ * (the hidden _csrf field of each form, or the x-csrf-token header). Sessions end after 30 minutes
+ * without a request and 1 hour after sign-in. The cookie is `sid` (HttpOnly, SameSite=Lax), in
+ * production `__Host-sid` and Secure too.
  *
  * Environment:
  *   PORT               the HTTPS port (default 8443; 0 picks a free port)
@@ -20,6 +34,18 @@
  *   AEGIS_HOSTS        the host names to answer, comma-separated (the policy's `hosts` option)
  *   TLS_CERT, TLS_KEY  the certificate and key PEM files (serve()'s `tls` option); without
  *                      them, outside production, the development certificate
+ *   REDIS_URL          keep sessions in this Redis (redis://…, through the `redis` package), so
+ *                      that several instances share them; when Redis is down, pages that need the
+ *                      session answer 503 until it is back (the client reconnects by itself)
+ *   SESSION_DB         otherwise, the SQLite file that keeps them (default .aegis/demo-sessions.db;
+ *                      its directory is created). Sessions, and their revocation, survive a restart.
+ *   SESSION_KEY        the key that signs the session cookie: 32 random bytes, base64url (make one
+ *                      with `npx aegis secret`); a weak key is refused. Outside production, when it
+ *                      is unset, the demo makes one on first start and keeps it next to the SQLite
+ *                      file (demo-session.key, readable by its owner only), so that a restart does
+ *                      not sign everyone out; it says so on stderr. In production the demo never
+ *                      makes up a key: without SESSION_KEY it starts with sign-in turned off (the
+ *                      sign-in pages answer 503) and says so on stderr.
  *
  * Output: one line on stdout saying where it listens, then one JSON line per security event.
  * Events carry the request id, client IP, method, path, status and reason, plus a few safe facts
@@ -27,10 +53,16 @@
  * cookie, a token or a secret. Notices (the development profile, the development certificate)
  * go to stderr.
  *
- * SIGTERM or SIGINT (Ctrl-C): serve() stops accepting connections, lets requests in flight finish,
- * closes idle keep-alive connections and exits 0.
+ * SIGTERM or SIGINT (Ctrl-C): the server stops accepting connections, lets requests in flight
+ * finish, closes idle keep-alive connections, then the session store (and the Redis client) is
+ * closed, and the demo exits 0.
  */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { aegis } from 'aegis';
 import { serve } from 'aegis/serve';
+import { redisSessionStore, sqliteSessionStore } from 'aegis/stores';
 import { createDemo } from './app.js';
 
 const port = readPort('PORT', 8443);
@@ -41,7 +73,17 @@ const host = process.env.HOST || '127.0.0.1';
 // without `hosts`: the message lists every problem, and the demo exits 1.
 const hosts = process.env.AEGIS_HOSTS ? process.env.AEGIS_HOSTS.split(',').map((name) => name.trim()) : undefined;
 const tls = process.env.TLS_CERT && process.env.TLS_KEY ? { cert: process.env.TLS_CERT, key: process.env.TLS_KEY } : undefined;
-const { app, policy } = startOrExplain(() => createDemo(hosts ? { hosts } : {}));
+// The profile decides how the session key may be found, so it is known first: from a policy built
+// with the same settings (which also explains and exits here when production lacks `hosts`).
+const production = startOrExplain(() => aegis({ quiet: true, sessions: false, ...(hosts ? { hosts } : {}) })).profile === 'production';
+const sessionDb = process.env.SESSION_DB || '.aegis/demo-sessions.db';
+const key = sessionKey();
+const redis = key && process.env.REDIS_URL ? await connectRedis(process.env.REDIS_URL) : undefined;
+const store = key ? (redis ? redisSessionStore({ client: redis }) : openSqlite(sessionDb)) : undefined;
+const { app, policy } = startOrExplain(() => createDemo({ ...(hosts ? { hosts } : {}), ...(store && key ? { sessionStore: store, sessionKey: key.value } : { sessions: false }) }));
+// After the policy's own notice (the development profile), which comes first on stderr.
+if (key?.notice) process.stderr.write(key.notice);
+if (!key) process.stderr.write('[demo] SESSION_KEY is not set: sign-in is turned off (its pages answer 503). Set it to 32 random bytes, base64url (`npx aegis secret`), to turn it on.\n');
 
 // Every security event (rejected Host, oversized body, CSP violation, HTTPS redirect…) as one JSON line.
 policy.on('*', (event) => {
@@ -56,21 +98,39 @@ try {
   //   localhost, 127.0.0.1 and ::1, made once and cached (it says so on stderr);
   // - a plain-HTTP listener on `redirectPort` that checks the Host and answers 308 to the same
   //   path on HTTPS;
-  // - graceful shutdown on SIGTERM and SIGINT, then exit 0 (handleSignals, the default, spelt out);
   // - in production, a refusal to start an unsafe deployment (no certificate, for one).
+  // Its own signal handling (handleSignals) is off: the demo closes the session store after the
+  // server, before it exits (see below).
   server = await serve(app, policy, {
     port,
     redirectPort,
     host,
     tls,
     devCertificateDir: process.env.AEGIS_DEV_CERT_DIR || undefined,
-    handleSignals: true,
+    handleSignals: false,
   });
 } catch (error) {
   // A port already in use, say: one line, exit 1.
   console.error(`Aegis demo could not start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 }
+
+// Graceful shutdown: stop accepting, let requests in flight finish (their sessions are committed
+// as they end), close idle keep-alive connections, then the store and the Redis client; exit 0.
+let stopping = false;
+const stop = () => {
+  if (stopping) return;
+  stopping = true;
+  server
+    .close()
+    .then(() => store?.close?.())
+    .then(() => (redis?.isReady ? redis.close() : redis?.destroy()))
+    .catch((error) => console.error(`Aegis demo: while closing: ${error instanceof Error ? error.message : String(error)}`))
+    .finally(() => process.exit(0));
+};
+// Before the listening line: whoever waits for that line may send a signal at once.
+process.once('SIGTERM', stop);
+process.once('SIGINT', stop);
 
 // The real ports, which differ from PORT and HTTP_PORT when those are 0.
 process.stdout.write(`Aegis demo listening on ${server.url} (http://localhost:${server.redirectPort}/ redirects there)\n`);
@@ -81,6 +141,91 @@ function startOrExplain(build) {
     return build();
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  }
+}
+
+/**
+ * The key that signs session cookies, as `{ value, notice? }`: SESSION_KEY; outside production
+ * the key kept next to the SQLite file (made on first start); in production without SESSION_KEY,
+ * `undefined` (sign-in off). `notice` is what to print on stderr once the policy is built.
+ */
+function sessionKey() {
+  if (process.env.SESSION_KEY) return { value: process.env.SESSION_KEY };
+  if (production) return undefined;
+  const file = join(dirname(sessionDb), 'demo-session.key');
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    let made = false;
+    try {
+      // 'wx': only when it does not exist yet, so two demos started at once agree on one key.
+      writeFileSync(file, `${randomBytes(32).toString('base64url')}\n`, { flag: 'wx', mode: 0o600 });
+      made = true;
+    } catch (error) {
+      if (error?.code !== 'EEXIST') throw error;
+    }
+    const value = readFileSync(file, 'utf8').trim();
+    if (!/^[A-Za-z0-9_-]{43}$/.test(value)) {
+      console.error(`${file} does not hold a key made by the demo: delete it (every session then ends), or set SESSION_KEY.`);
+      process.exit(1);
+    }
+    const how = made ? 'made a new session key in' : 'using the session key kept in';
+    return { value, notice: `[demo] SESSION_KEY is not set: ${how} ${file} (development only; in production set SESSION_KEY, e.g. from \`npx aegis secret\`).\n` };
+  } catch (error) {
+    console.error(`Aegis demo could not keep its session key in ${file}: ${error instanceof Error ? error.message : String(error)}. Set SESSION_KEY instead.`);
+    process.exit(1);
+  }
+}
+
+/** The SQLite session store in `file`, its directory created; or a message and exit 1. */
+function openSqlite(file) {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    return sqliteSessionStore({ file });
+  } catch (error) {
+    console.error(`Aegis demo could not open its session database: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+}
+
+/**
+ * A node-redis client for `url`, connected, or still trying after 5 s (Redis down: the demo starts
+ * anyway, session pages answer 503, and the client reconnects by itself). Commands are not queued
+ * while it is offline, so a request fails at once instead of hanging. Connection errors go to
+ * stderr once each (never the URL, which may hold a password). A refused connection (a bad URL, a
+ * wrong password) is a message and exit 1.
+ */
+async function connectRedis(url) {
+  let createClient;
+  try {
+    ({ createClient } = await import('redis'));
+  } catch {
+    console.error('REDIS_URL is set, but the `redis` package is not installed: run `npm install redis`.');
+    process.exit(1);
+  }
+  try {
+    const client = createClient({ url, disableOfflineQueue: true });
+    let lastError;
+    client.on('error', (error) => {
+      const message = error instanceof Error ? error.message : String(error);
+      if (message !== lastError) process.stderr.write(`[demo] Redis: ${message}\n`);
+      lastError = message;
+    });
+    client.on('ready', () => {
+      if (lastError !== undefined) process.stderr.write('[demo] Redis: connected\n');
+      lastError = undefined;
+    });
+    const connecting = client.connect();
+    let timer;
+    const waited = await Promise.race([connecting.then(() => 'ready'), new Promise((resolve) => (timer = setTimeout(resolve, 5000, 'waiting')))]);
+    clearTimeout(timer);
+    if (waited === 'waiting') {
+      process.stderr.write('[demo] Redis is not reachable yet: pages that need the session answer 503 until it is.\n');
+      connecting.catch((error) => process.stderr.write(`[demo] Redis: gave up connecting: ${error instanceof Error ? error.message : String(error)}\n`));
+    }
+    return client;
+  } catch (error) {
+    console.error(`Aegis demo could not connect to Redis (REDIS_URL): ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   }
 }
