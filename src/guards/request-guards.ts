@@ -1,5 +1,6 @@
 import { checkCsrfOrigin, checkCsrfToken, type CsrfReason, type CsrfRequest } from '../csrf/check.js';
 import type { ResolvedCsrfOptions } from '../csrf/options.js';
+import { isSafeMethod } from '../csrf/fetch-metadata.js';
 import { readSubmittedToken } from '../csrf/token.js';
 import type { EventBus } from '../core/events.js';
 import { AegisRejection, type AegisReply } from '../core/reply.js';
@@ -45,6 +46,8 @@ export function runRequestGuards(policy: GuardPolicy, state: RequestState, reque
   if (session && state.path === csrf.tokenEndpoint && (state.method === 'GET' || state.method === 'HEAD')) {
     return withStore(policy, state, tokenReply(state, csrf));
   }
+  // Safe methods pass the CSRF check whatever the exemptions say: decided without allocating.
+  if (isSafeMethod(state.method)) return undefined;
   const view: CsrfRequest = { method: state.method, path: state.path, host: state.authority, https: state.secure, header: (name) => request.header(name), body: request.body };
   const first = checkCsrfOrigin(view, csrf);
   if (first.decided) return first.decision.ok ? undefined : rejectCsrf(policy, state, first.decision.reason);
