@@ -286,7 +286,7 @@ describe('redisSessionStore: options and inputs the types forbid', () => {
 
   it('checks the timeout option', () => {
     const client = { evalScript: async () => null };
-    expect(() => redisSessionStore({ client, timeout: 'soon' })).toThrow(
+    expect(() => redisSessionStore({ client, timeout: 'soon' as unknown as number })).toThrow(
       'Invalid Redis session store options (1 problem):\n  - timeout: "soon" is not a duration. Fix: give milliseconds (30000) or a duration string (\'30s\', \'5m\').',
     );
     expect(() => redisSessionStore({ client, timeout: 0 })).toThrow("  - timeout: must be longer than 0. Fix: give a duration such as '2s'.");
