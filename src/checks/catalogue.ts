@@ -228,6 +228,26 @@ export const CHECKS: readonly Check[] = [
     evaluate: ({ tls }) => one(tls.kind === 'unknown', 'How TLS is provided is not described, so certificate and transport checks did not run.', 'export serve options (tls: { cert, key }, or tls: false behind a declared proxy) from the policy module.'),
   },
   {
+    id: 'AEGIS-W015',
+    severity: 'warning',
+    title: 'CSRF protection off',
+    evaluate: ({ policy }) => one(policy.csrf === false, 'csrf: false: a page of any site can make the browsers of signed-in users post to this service.', 'remove csrf: false; exempt the routes that need it instead, each with a reason and protectedBy.'),
+  },
+  {
+    id: 'AEGIS-W016',
+    severity: 'warning',
+    title: 'CSRF exemption unprotected',
+    evaluate: ({ policy }) =>
+      policy.csrf === false
+        ? []
+        : policy.csrf.exemptions
+            .filter((row) => row.unprotected)
+            .map((row) => ({
+              message: `CSRF exemption ${row.index} (${row.methods.join(',')} ${row.path ?? row.route ?? ''}) declares nothing that replaces the check (reason: ${row.reason}).`,
+              fix: "set protectedBy to what protects the route (a signature, an API key), or remove the exemption; `aegis audit csrf` lists them all.",
+            })),
+  },
+  {
     id: 'AEGIS-I001',
     severity: 'info',
     title: 'HSTS preload',

@@ -45,11 +45,13 @@ export function certificateFacts(certificate: X509Certificate, hosts: readonly s
 
 /** Every finding for a deployment, whatever the profile. */
 export function deploymentFindings(input: GuardInput): Finding[] {
+  const policy = input.policy.describe();
   const facts: DeploymentFacts = {
-    policy: input.policy.describe(),
+    policy,
     tls: input.tls,
-    cookies: input.cookies,
-    cors: input.cors,
+    // The policy's own sessions and CORS, unless the application declares its own cookies and CORS.
+    cookies: input.cookies ?? (policy.sessions ? { secure: policy.sessions.secure, httpOnly: true } : undefined),
+    cors: input.cors ?? (policy.cors ? { origins: policy.cors.origins.includes('*') ? '*' : policy.cors.origins, credentials: policy.cors.credentials } : undefined),
     secretProblems: [...(input.secretProblems ?? []), ...(input.config ? secretProblemsOf(input.config) : [])],
     configProblems: input.configProblems ?? [],
     debug: processDebugFacts(input.debug ?? false, input.env, input.execArgv),

@@ -97,3 +97,42 @@ describe('AEGIS-E009 and E010: secret and configuration problems', () => {
     ]);
   });
 });
+
+describe('AEGIS-W015 and W016: CSRF off, exemptions without a replacing protection', () => {
+  const base = { env: 'production' as const, quiet: true, hosts: ['app.example.test'], headers: { strictTransportSecurity: { maxAge: '2y' as const, includeSubDomains: true, preload: true } } };
+
+  it('flags csrf: false once, and nothing when CSRF is on without exemptions', () => {
+    const off = runChecks(facts({ policy: aegis({ ...base, csrf: false }).describe() }));
+    expect(only(off, 'AEGIS-W015').map((f) => [f.message, f.fix])).toEqual([
+      ['csrf: false: a page of any site can make the browsers of signed-in users post to this service.', 'remove csrf: false; exempt the routes that need it instead, each with a reason and protectedBy.'],
+    ]);
+    expect(only(off, 'AEGIS-W016')).toEqual([]);
+    const on = runChecks(facts({}));
+    expect([...only(on, 'AEGIS-W015'), ...only(on, 'AEGIS-W016')]).toEqual([]);
+  });
+
+  it('flags each exemption without protectedBy, by index, methods, target and reason', () => {
+    const policy = aegis({
+      ...base,
+      csrf: {
+        exemptions: [
+          { path: '/hooks/pay', methods: ['POST'], reason: 'payment webhook', protectedBy: 'HMAC signature' },
+          { route: '/legacy/*', reason: 'old mobile app' },
+        ],
+      },
+    }).describe();
+    expect(only(runChecks(facts({ policy })), 'AEGIS-W016').map((f) => f.message)).toEqual(['CSRF exemption 1 (* /legacy/*) declares nothing that replaces the check (reason: old mobile app).']);
+  });
+});
+
+describe('deploymentFindings reads the policy own sessions and CORS', () => {
+  it('a development policy with sessions has a cookie without Secure (E007); declared cookies win', async () => {
+    const { deploymentFindings } = await import('../../src/checks/guard.js');
+    const { memorySessionStore } = await import('../../src/stores/index.js');
+    const policy = aegis({ env: 'development', quiet: true, sessions: { store: memorySessionStore(), secrets: ['kO3q9vLrXw2ZtYb8NcPf5HgJdAeMs7Ui1WzRoTyQx4E'] } });
+    const ids = (input: Parameters<typeof deploymentFindings>[0]) => deploymentFindings(input).map((f) => f.id);
+    expect(ids({ policy, tls: { kind: 'proxy' } })).toContain('AEGIS-E007');
+    expect(ids({ policy, tls: { kind: 'proxy' }, cookies: { secure: true } })).not.toContain('AEGIS-E007');
+    expect(ids({ policy: aegis({ env: 'development', quiet: true }), tls: { kind: 'proxy' } })).not.toContain('AEGIS-E007');
+  });
+});
