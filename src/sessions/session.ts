@@ -139,10 +139,10 @@ export function createSessionManager(options: SessionOptions): SessionManager {
 
 /** The manager for already-validated options (the policy builds its own this way). @internal */
 export function sessionManagerFrom(config: ResolvedSessionOptions): SessionManager {
-  const revokeUser = async (userId: string): Promise<number> => {
+  const revokeUser = async (userId: string, request?: SessionEventSource): Promise<number> => {
     if (typeof userId !== 'string' || userId.length === 0) throw new TypeError('revokeUser(userId): userId must be a non-empty string.');
     const count = await storeCall(config.store.destroyByUser(userId));
-    config.emit(event(config, 'session.revoked', 'info', 'user_revoked', { sessions: count }));
+    config.emit(event(config, request, 'session.revoked', 'info', 'user_revoked', { sessions: count }));
     return count;
   };
   const listUserSessions = async (userId: string): Promise<UserSession[]> => {
@@ -160,12 +160,12 @@ export function sessionManagerFrom(config: ResolvedSessionOptions): SessionManag
     const found = live.find(([id]) => tokensEqual(sessionHandle(id), handle));
     if (!found) return false;
     await storeCall(config.store.destroy(found[0]));
-    config.emit(event(config, 'session.revoked', 'info', 'session_revoked'));
+    config.emit(event(config, undefined, 'session.revoked', 'info', 'session_revoked'));
     return true;
   };
   return Object.freeze({
     cookieName: config.cookieName,
-    revokeUser,
+    revokeUser: (userId: string) => revokeUser(userId),
     listUserSessions,
     revokeSession,
     async load(cookieHeader: string | undefined): Promise<RequestSession> {
@@ -177,7 +177,9 @@ export function sessionManagerFrom(config: ResolvedSessionOptions): SessionManag
   });
 }
 
-function event(config: ResolvedSessionOptions, type: string, level: AegisEvent['level'], reason: string, detail?: Record<string, unknown>): AegisEvent {
+/** An event, with the request's facts (id, client, method, path) when it happened in a request. */
+function event(config: ResolvedSessionOptions, request: SessionEventSource | undefined, type: string, level: AegisEvent['level'], reason: string, detail?: Record<string, unknown>): AegisEvent {
+  if (request) return request.event(type, level, reason, detail ? { detail } : {});
   return detail ? { type, level, time: config.clock(), reason, detail } : { type, level, time: config.clock(), reason };
 }
 
@@ -221,7 +223,7 @@ class Session implements RequestSession {
   constructor(
     private readonly config: ResolvedSessionOptions,
     cookieHeader: string | undefined,
-    private readonly revokeAll: (userId: string) => Promise<number>,
+    private readonly revokeAll: (userId: string, request?: SessionEventSource) => Promise<number>,
     private readonly request: SessionEventSource | undefined,
   ) {
     const value = readCookie(cookieHeader, config.cookieName);
@@ -281,7 +283,7 @@ class Session implements RequestSession {
   }
 
   async revokeUser(userId: string): Promise<number> {
-    const count = await this.revokeAll(userId);
+    const count = await this.revokeAll(userId, this.request);
     if (this.#loaded && this.#record?.userId === userId) this.#end();
     return count;
   }
@@ -444,7 +446,7 @@ class Session implements RequestSession {
   #invalid(reason: InvalidSessionReason): void {
     this.#presented = undefined;
     this.#clear = true;
-    this.config.emit(this.request ? this.request.event('session.invalid', 'warn', reason) : event(this.config, 'session.invalid', 'warn', reason));
+    this.config.emit(event(this.config, this.request, 'session.invalid', 'warn', reason));
   }
 }
 

@@ -98,6 +98,10 @@ function expressApp(options: AegisOptions): express.Express {
     await res.locals.session.destroy();
     res.send('bye');
   });
+  app.post('/sign-out-everywhere', async (_req, res) => {
+    const user = (await res.locals.session.userId()) as string;
+    res.send(String(await res.locals.session.revokeUser(user)));
+  });
   app.post('/hooks/payment', (_req, res) => {
     res.send('hook ok');
   });
@@ -282,6 +286,17 @@ for (const backend of ['memory', 'sqlite'] as const) {
       events = [];
       expect(await who(alice.cookie)).toBe('anonymous');
       expect(types()).toEqual(['session.invalid:unknown']);
+    });
+
+    it('sign out everywhere from a request: every session of the user ends, and the event names the request', async () => {
+      const first = await signIn('carol');
+      const second = await signIn('carol');
+      events = [];
+      const reply = await request('/sign-out-everywhere', { method: 'POST', cookie: second.cookie, headers: { 'x-csrf-token': second.token, 'sec-fetch-site': 'same-origin' } });
+      expect([reply.status, reply.body, reply.setCookie]).toEqual([200, '2', CLEAR]);
+      expect(events.map((e) => [e.type, e.reason, e.method, e.path, e.detail])).toEqual([['session.revoked', 'user_revoked', 'POST', '/sign-out-everywhere', { sessions: 2 }]]);
+      expect(events[0]?.requestId).toMatch(/^[0-9a-f-]{36}$/);
+      expect([await who(first.cookie), await who(second.cookie)]).toEqual(['anonymous', 'anonymous']);
     });
 
     it('the SPA token endpoint answers JSON, never cached, and the token is the one the form uses', async () => {
