@@ -16,6 +16,8 @@ export function createRedirectListener(policy: AegisPolicy, httpsPort: number): 
     proxy: false,
     httpsRedirect: { ...(typeof settings.httpsRedirect === 'object' ? settings.httpsRedirect : {}), port: httpsPort, exclude: [] },
     routes: undefined,
+    // Every request is redirected before any session could be read.
+    sessions: false,
     quiet: true,
     logger: undefined,
     onEvent: (event) => policy.emit(event),
