@@ -27,6 +27,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { canCountInstructions, instructionsPerRequest } from './instructions.mjs';
 import { scanVsTestssl, writeScanResults } from './scan-vs-testssl.mjs';
+import { sessionsBench, writeSessionResults } from './sessions.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = dirname(here);
@@ -71,6 +72,17 @@ const ALL_PAIRS = [
 // pairs; BENCH_ONLY=handshake: the handshake pair; a comma separates alternatives).
 const only = process.env.BENCH_ONLY?.split(',').filter(Boolean);
 const PAIRS = ALL_PAIRS.filter(({ subject, load }) => !only?.length || only.some((word) => `${subject} ${load}`.includes(word)));
+// BENCH_ONLY=sessions: Aegis sessions on Express vs none and vs express-session, per backend, and
+// the stores' micro-measurements (sessions.mjs). A full run does it first.
+if (!only?.length || only.includes('sessions')) {
+  const outcome = await sessionsBench({ work });
+  if (outcome.skipped) console.error(`bench: ${outcome.skipped}`);
+  else {
+    console.log(`${outcome.markdown}\n`);
+    writeSessionResults(outcome);
+  }
+  if (PAIRS.length === 0 && !only.includes('scan')) process.exit(outcome.skipped ? 2 : 0);
+}
 // BENCH_ONLY=scan: a full `aegis scan` of a local HTTPS site vs testssl.sh (scan-vs-testssl.mjs),
 // timed and checked verdict by verdict. A full run does it first; without testssl it is skipped.
 if (!only?.length || only.includes('scan')) {
