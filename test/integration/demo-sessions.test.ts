@@ -312,7 +312,11 @@ describe('demo sign-in (createDemo on a SQLite store, real HTTP)', () => {
     const reply = await first.post('/account/sign-out-everywhere', { _csrf: tokenOf(page) });
     expect([reply.status, reply.headers.location, setCookieOf(reply)]).toEqual([303, '/login', CLEAR_COOKIE]);
     const revoked = eventsOf('session.revoked');
-    expect(revoked).toEqual([{ type: 'session.revoked', level: 'info', time: revoked[0]?.time, reason: 'user_revoked', detail: { sessions: 3 } }]);
+    // Revoked from within a request: the event names it (id, client, method, path).
+    expect(revoked).toEqual([
+      { type: 'session.revoked', level: 'info', time: revoked[0]?.time, requestId: revoked[0]?.requestId, ip: '127.0.0.1', method: 'POST', path: '/account/sign-out-everywhere', reason: 'user_revoked', detail: { sessions: 3 } },
+    ]);
+    expect(revoked[0]?.requestId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect(await policy.sessions?.listUserSessions('demo')).toEqual([]);
     for (const cookie of cookies) {
       const account = await send('GET', '/account', { Cookie: cookie });
