@@ -5,7 +5,6 @@
  * the build (dist/) exactly as it does for the fixtures under test/fixtures/policies.
  */
 
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,10 +14,10 @@ import { AUDIT_CSRF_HELP, type CsrfAuditReport } from '../src/cli/commands/audit
 import { AUDIT_HELP } from '../src/cli/commands/audit.js';
 import { main, MAIN_HELP } from '../src/cli/main.js';
 import { generateSecret } from '../src/config/generate-secret.js';
+import { runAegisBinary, type BinaryResult } from './helpers/aegis-binary.js';
 import { recordingIo } from './helpers/command-io.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BIN = join(ROOT, 'bin', 'aegis.mjs');
 const BUILT_MAIN = join(ROOT, 'dist', 'esm', 'cli', 'main.js');
 const ANSI = '\u001b[';
 
@@ -93,16 +92,8 @@ async function aegis(args: readonly string[], options: { tty?: boolean; env?: No
 }
 
 /** Runs `node bin/aegis.mjs <args>` in the scratch directory, with a minimal environment. */
-function aegisBinary(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: scratch, env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function aegisBinary(args: readonly string[]): Promise<BinaryResult> {
+  return runAegisBinary(args, { cwd: scratch, env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production' } });
 }
 
 const usage = (prefix: string, message: string) => `${prefix}: ${message}\nRun \`${prefix} --help\` for usage.\n`;

@@ -1,6 +1,6 @@
 // The `aegis` command, run as users run it: `node bin/aegis.mjs …` in a child process whose working
 // directory and environment the test controls (the bin imports the build, dist/esm/cli/main.js).
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,13 +15,13 @@ import { main, MAIN_HELP } from '../src/cli/main.js';
 import { POLICY_MODULE_NAMES } from '../src/cli/policy-module.js';
 import { generateSecret } from '../src/config/generate-secret.js';
 import { createSelfSignedCertificate } from '../src/tls/self-signed.js';
+import { runAegisBinary } from './helpers/aegis-binary.js';
 import { recordingIo } from './helpers/command-io.js';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BIN = join(ROOT, 'bin', 'aegis.mjs');
 const BUILT_MAIN = join(ROOT, 'dist', 'esm', 'cli', 'main.js');
 const POLICIES = join(ROOT, 'test', 'fixtures', 'policies');
 const policy = (name: string) => join(POLICIES, name);
@@ -43,15 +43,7 @@ interface Result {
 
 /** Runs `aegis <args>` in a child process with `cwd` and `env` (added to BASE_ENV). */
 function aegis(args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env: { ...BASE_ENV, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runAegisBinary(args, { cwd: options.cwd ?? ROOT, env: { ...BASE_ENV, ...options.env } });
 }
 
 interface JsonReport {
