@@ -29,6 +29,7 @@ import { createServer } from 'aegis/node';
 import { aegisMiddleware } from 'aegis/express';
 import { memorySessionStore, redisSessionStore, sqliteSessionStore } from 'aegis/stores';
 import { BODY, POLICY_OPTIONS } from './hello.mjs';
+import { answerMeasurements } from './measure.mjs';
 
 const [kind, backend] = process.argv.slice(2);
 const KEY = process.env.BENCH_SESSION_KEY;
@@ -158,20 +159,12 @@ await new Promise((resolve, reject) => {
   server.listen(0, '127.0.0.1', resolve);
 });
 
-let cpuAtStart;
-let wallAtStart;
-process.on('message', (message) => {
-  if (message === 'start') {
+answerMeasurements({
+  reset: () => {
     served = 0;
     writes = 0;
-    cpuAtStart = process.cpuUsage();
-    wallAtStart = process.hrtime.bigint();
-    process.send('started');
-  } else if (message === 'stop') {
-    const cpu = process.cpuUsage(cpuAtStart);
-    const wallMicros = Number(process.hrtime.bigint() - wallAtStart) / 1000;
-    process.send({ served, cpuMicros: cpu.user + cpu.system, wallMicros, writes });
-  }
+  },
+  counters: () => ({ served, writes }),
 });
 process.on('disconnect', async () => {
   server.close();

@@ -13,6 +13,7 @@ import { createServer } from 'aegis/node';
 import { aegisMiddleware } from 'aegis/express';
 import { serve } from 'aegis/serve';
 import { BODY, hello, POLICY_OPTIONS } from './hello.mjs';
+import { answerMeasurements } from './measure.mjs';
 
 const [config, portArgument] = process.argv.slice(2);
 const port = Number(portArgument ?? 0);
@@ -131,21 +132,13 @@ if (typeof server.setSecureContext === 'function') {
     if (socket.isSessionReused()) resumed++;
   });
 }
-let cpuAtStart;
-let wallAtStart;
-process.on('message', (message) => {
-  if (message === 'start') {
+answerMeasurements({
+  reset: () => {
     served = 0;
     handshakes = 0;
     resumed = 0;
-    cpuAtStart = process.cpuUsage();
-    wallAtStart = process.hrtime.bigint();
-    process.send('started');
-  } else if (message === 'stop') {
-    const cpu = process.cpuUsage(cpuAtStart);
-    const wallMicros = Number(process.hrtime.bigint() - wallAtStart) / 1000;
-    process.send({ served, cpuMicros: cpu.user + cpu.system, wallMicros, handshakes, resumed });
-  }
+  },
+  counters: () => ({ served, handshakes, resumed }),
 });
 process.on('disconnect', () => process.exit(0));
 process.send({ ready: server.address().port });
