@@ -1,7 +1,7 @@
 import { CspReportEndpoint } from '../csp-report/report-endpoint.js';
 import { auditCsrfExemptions, type CsrfExemptionAuditRow } from '../csrf/audit.js';
 import { csrfTokenSource } from '../guards/csrf-token.js';
-import { runRequestGuards, type GuardedRequest, type GuardOutcome, type GuardPolicy } from '../guards/request-guards.js';
+import { guardsApply, runRequestGuards, type GuardedRequest, type GuardOutcome, type GuardPolicy } from '../guards/request-guards.js';
 import { sessionManagerFrom, type SessionManager } from '../sessions/session.js';
 import { compileHeaderPlan, type HeaderPlan, type HeadersOptions } from '../headers/plan.js';
 import { serverLimitOptions, type ResolvedLimits, type ServerLimitOptions } from '../transport/limits.js';
@@ -133,6 +133,11 @@ export class AegisPolicy {
    */
   inspect(view: RequestView): Outcome {
     return inspectRequest(this.compiled, this.events, this.reports, view);
+  }
+
+  /** False when {@link AegisPolicy.guard} would do nothing for this request (no sessions, and a safe method or no CSRF). @internal */
+  needsGuard(state: RequestState): boolean {
+    return guardsApply(this.sessions !== undefined, this.compiled.csrf, state.method);
   }
 
   /**

@@ -34,6 +34,16 @@ export interface GuardPolicy {
 }
 
 /**
+ * True when {@link runRequestGuards} has anything to do for a request of this method: always with
+ * sessions (the session is opened), else only for unsafe methods under CSRF. Adapters skip the
+ * guards entirely otherwise, so a GET of a policy without sessions costs nothing here.
+ * @internal
+ */
+export function guardsApply(hasSessions: boolean, csrf: ResolvedCsrfOptions | undefined, method: string): boolean {
+  return hasSessions || (csrf !== undefined && !isSafeMethod(method));
+}
+
+/**
  * The per-request guards that may need the session store or the body, after the synchronous ones
  * of the pipeline (Host, limits…): the CSRF token endpoint, then the CSRF check. Synchronous when
  * it can be (no session to read): a GET costs no promise. Framework-free; adapters call it.

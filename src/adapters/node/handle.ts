@@ -63,7 +63,9 @@ export function handleNodeRequest(policy: AegisPolicy, req: IncomingMessage, res
  */
 export function guardNodeRequest(policy: AegisPolicy, req: IncomingMessage, res: ServerResponse, proceed: (state: RequestState) => void): void {
   const state = handleNodeRequest(policy, req, res);
-  if (state) runNodeGuards(policy, state, req, res, () => proceed(state));
+  if (!state) return;
+  if (policy.needsGuard(state)) runNodeGuards(policy, state, req, res, () => proceed(state));
+  else proceed(state);
 }
 
 /** The Aegis context of a request that went through an adapter, or `undefined`. */

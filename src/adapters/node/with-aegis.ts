@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AegisOptions } from '../../core/options.js';
 import type { AegisPolicy } from '../../core/policy.js';
-import { guardNodeRequest, toPolicy } from './handle.js';
+import { runNodeGuards } from './guards.js';
+import { handleNodeRequest, toPolicy } from './handle.js';
 
 /**
  * Wraps a node:http request listener: guards run first, security headers are set, and the
@@ -20,5 +21,11 @@ export function withAegis(
   listener: (req: IncomingMessage, res: ServerResponse) => void,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const compiled = toPolicy(policy);
-  return (req, res) => guardNodeRequest(compiled, req, res, () => listener(req, res));
+  return (req, res) => {
+    const state = handleNodeRequest(compiled, req, res);
+    if (!state) return;
+    // No closure unless a guard needs one: this is every request's path.
+    if (compiled.needsGuard(state)) runNodeGuards(compiled, state, req, res, () => listener(req, res));
+    else listener(req, res);
+  };
 }
