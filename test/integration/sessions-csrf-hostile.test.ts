@@ -17,6 +17,7 @@ import { aegis, type AegisEvent, type AegisOptions } from 'aegis';
 import { aegisMiddleware } from 'aegis/express';
 import { getAegisContext, withAegis } from 'aegis/node';
 import { memorySessionStore, sqliteSessionStore, type SessionStore } from 'aegis/stores';
+import { sendRaw } from '../helpers/raw-http.js';
 
 const KEY = randomBytes(32).toString('base64url');
 const COOKIE = /^sid=([A-Za-z0-9_-]{43})\.([A-Za-z0-9_-]{43}); HttpOnly; SameSite=Lax; Path=\/$/;
@@ -385,6 +386,27 @@ describe('a session store that fails', () => {
     expect(JSON.stringify(failures)).not.toContain(alice.cookie.slice(4));
     // A request that needs no session is unaffected.
     expect((await request('/hooks/payment', { method: 'POST', body: '' })).status).toBe(200);
+  });
+});
+
+describe('a form read for its token', () => {
+  afterEach(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('is read within the body limit: a larger one gets 413 before any handler runs', async () => {
+    await listen(expressApp(policyOptions(memorySessionStore(), { limits: { body: '1kb' } })));
+    const alice = await signIn();
+    events = [];
+    // Chunked, so that no Content-Length lets the pipeline refuse it up front: the limit is met
+    // while Aegis reads the form for its token.
+    const body = `note=${'x'.repeat(4096)}&_csrf=${alice.token}`;
+    const port = Number(new URL(base).port);
+    const head = `POST /note HTTP/1.1\r\nHost: localhost:${port}\r\nCookie: ${alice.cookie}\r\nOrigin: ${base}\r\nContent-Type: ${FORM}\r\nTransfer-Encoding: chunked\r\n\r\n`;
+    const big = await sendRaw(port, `${head}${body.length.toString(16)}\r\n${body}\r\n0\r\n\r\n`);
+    expect([big.status, big.body, big.headers.connection]).toEqual([413, 'Payload Too Large\n', 'close']);
+    expect(types()).toEqual(['body.too_large:body.too_large']);
+    expect((await request('/note', { cookie: alice.cookie })).body).toBe('none');
   });
 });
 
