@@ -62,7 +62,7 @@ export function checkOrigin(entry: unknown): OriginCheck {
   const scheme = entry.slice(0, separator).toLowerCase();
   const rest = entry.slice(separator + 3);
   if (!SCHEME.test(scheme) || (scheme !== 'https' && scheme !== 'http')) {
-    return refuse(`${show(entry)} uses the scheme "${scheme}:"; CORS origins here are http: or https:.`, "write 'https://host' (or 'http://localhost:3000' in development).");
+    return refuse(`${show(entry)} uses the scheme "${scheme}:"; origins here are http: or https:.`, "write 'https://host' (or 'http://localhost:3000' in development).");
   }
   const authorityEnd = rest.search(/[/?#]/);
   const authority = authorityEnd === -1 ? rest : rest.slice(0, authorityEnd);

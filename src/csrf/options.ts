@@ -1,5 +1,6 @@
 import { Problems, show } from '../core/config-error.js';
 import { checkObject, readBoolean } from '../core/read-option.js';
+import { checkOrigin } from '../cors/origins.js';
 import { compileRouteMatcher, normalisePath } from '../core/route-matcher.js';
 import type { RouteMatcher } from '../core/route-matcher.js';
 
@@ -147,30 +148,17 @@ function readOrigins(raw: unknown, problems: Problems, path: string): ReadonlySe
   }
   raw.forEach((entry: unknown, i) => {
     const at = `${path}[${i}]`;
-    if (entry === 'null') {
+    // The same origin rules as cors.origins and the `origins` configuration type.
+    const checked = checkOrigin(entry);
+    if (!checked.ok) problems.add(at, checked.message, checked.fix);
+    else if (checked.rule.kind === 'exact') origins.add(checked.rule.text);
+    else if (checked.rule.kind === 'null') {
       problems.add(at, "'null' is the origin of sandboxed frames, file: pages and redirects: any site can produce it.", 'remove it; list the real https:// origin of the page that posts to you.');
-      return;
+    } else {
+      problems.add(at, `${show(entry)} is not one origin: trustedOrigins takes exact origins.`, 'list each origin, or allow them in cors.origins (the CSRF check trusts the origins CORS lists).');
     }
-    const origin = typeof entry === 'string' ? parseOrigin(entry) : undefined;
-    if (origin === undefined) {
-      problems.add(at, `${show(entry)} is not an origin (scheme://host[:port], no path).`, fixOrigin(entry));
-      return;
-    }
-    origins.add(origin);
   });
   return Object.freeze(origins) as ReadonlySet<string>;
-}
-
-function fixOrigin(entry: unknown): string {
-  if (typeof entry === 'string') {
-    try {
-      const url = new URL(entry);
-      if (url.protocol === 'https:' || url.protocol === 'http:') return `write ${JSON.stringify(url.origin)}.`;
-    } catch {
-      // fall through to the generic fix
-    }
-  }
-  return "write an origin like 'https://admin.example.com' or 'http://localhost:3000'.";
 }
 
 function readExemptions(raw: unknown, problems: Problems, path: string): ResolvedCsrfExemption[] {

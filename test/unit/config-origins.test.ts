@@ -37,7 +37,7 @@ describe("loadConfig: type 'origins'", () => {
   it('reports every bad entry with its position, under the variable name', () => {
     expect(one('https://ok.example.com, https://a.com/ ftp://b.com https://a.*.com * https://u:hunter2@c.com')).toEqual<ConfigProblem[]>([
       { path: 'CORS_ORIGINS', message: 'entry 2 of 6: "https://a.com/" has a trailing "/"; an origin is scheme://host[:port] only.', fix: 'write "https://a.com".' },
-      { path: 'CORS_ORIGINS', message: 'entry 3 of 6: "ftp://b.com" uses the scheme "ftp:"; CORS origins here are http: or https:.', fix: "write 'https://host' (or 'http://localhost:3000' in development)." },
+      { path: 'CORS_ORIGINS', message: 'entry 3 of 6: "ftp://b.com" uses the scheme "ftp:"; origins here are http: or https:.', fix: "write 'https://host' (or 'http://localhost:3000' in development)." },
       { path: 'CORS_ORIGINS', message: 'entry 4 of 6: "https://a.*.com" has a wildcard that is not the whole first label.', fix: "write the wildcard as the whole first label, e.g. 'https://*.example.com'. Only one leading '*.' is allowed." },
       { path: 'CORS_ORIGINS', message: "entry 5 of 6: '*' allows every origin, so it cannot be combined with other entries.", fix: "keep '*' alone for a public resource, or remove it and list the origins." },
       { path: 'CORS_ORIGINS', message: 'entry 6 of 6: an entry holds a user name or password (not repeated here); an origin never has one.', fix: 'remove the user:password@ part and keep scheme://host[:port].' },

@@ -95,7 +95,7 @@ describe('resolveCorsOptions', () => {
       ['cors.unknown', 'unknown option.'],
       ['cors.origins[1]', '"https://a.com/" has a trailing "/"; an origin is scheme://host[:port] only.'],
       ['cors.origins[2]', 'an entry holds a user name or password (not repeated here); an origin never has one.'],
-      ['cors.origins[3]', '"ftp://a.com" uses the scheme "ftp:"; CORS origins here are http: or https:.'],
+      ['cors.origins[3]', '"ftp://a.com" uses the scheme "ftp:"; origins here are http: or https:.'],
       ['cors.origins[4]', '"https://a.*.com" has a wildcard that is not the whole first label.'],
       ['cors.origins[5]', '"https://*" has no domain after \'*\'.'],
       ['cors.origins[6]', '"*.example.com" has no scheme; an origin starts with https:// or http://.'],

@@ -44,8 +44,8 @@ describe('resolveCsrfOptions', () => {
     ).toEqual([
       ['csrf.headerNmae', 'unknown option.'],
       ['csrf.trustedOrigins[0]', "'null' is the origin of sandboxed frames, file: pages and redirects: any site can produce it."],
-      ['csrf.trustedOrigins[1]', '"https://a.example.com/" is not an origin (scheme://host[:port], no path).'],
-      ['csrf.trustedOrigins[2]', '"ftp://files.example.com" is not an origin (scheme://host[:port], no path).'],
+      ['csrf.trustedOrigins[1]', '"https://a.example.com/" has a trailing "/"; an origin is scheme://host[:port] only.'],
+      ['csrf.trustedOrigins[2]', '"ftp://files.example.com" uses the scheme "ftp:"; origins here are http: or https:.'],
       ['csrf.allowSameSite', 'expected true or false, got "yes".'],
       ['csrf.exemptions[1].reason', 'exemption 1 has no reason (got undefined).'],
       ['csrf.exemptions[2].reason', 'exemption 2 has no reason (got "   ").'],
@@ -69,6 +69,14 @@ describe('resolveCsrfOptions', () => {
       return;
     }
     throw new Error('expected an AegisConfigError');
+  });
+
+  it('takes exact origins only: a pattern or * is refused with a pointer to cors.origins', () => {
+    expect(problems({ trustedOrigins: ['https://*.example.com', '*', 'https://Admin.Example.com:443'] })).toEqual([
+      ['csrf.trustedOrigins[0]', '"https://*.example.com" is not one origin: trustedOrigins takes exact origins.'],
+      ['csrf.trustedOrigins[1]', '"*" is not one origin: trustedOrigins takes exact origins.'],
+    ]);
+    expect([...resolveCsrfOptions({ trustedOrigins: ['https://Admin.Example.com:443'] }).trustedOrigins]).toEqual(['https://admin.example.com']);
   });
 
   it('refuses non-array lists and a non-object', () => {
