@@ -192,7 +192,8 @@ export function assertNow(now: unknown): asserts now is number {
   }
 }
 
-function describeValue(value: unknown): string {
+/** How an invalid argument is named in a store's TypeError (never the value of a string: it may be a secret). @internal */
+export function describeValue(value: unknown): string {
   if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'string') return value.length === 0 ? 'an empty string' : 'a string';

@@ -1,16 +1,16 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
-import ts from 'typescript';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AegisConfigError } from '../../src/core/config-error.js';
 import { sqliteSessionStore } from '../../src/stores/index.js';
 import type { SessionStore } from '../../src/stores/index.js';
+import { transpileClosure } from '../helpers/transpile.js';
 import { record, sessionStoreContract, T0 } from './session-store.contract.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -222,22 +222,3 @@ describe('sqliteSessionStore: two processes on one file', () => {
     expect(data['parent99']).toBe(99);
   });
 });
-
-/** Transpiles `entry` and every relative import it reaches into `outDir`, keeping the layout. */
-function transpileClosure(entry: string, outDir: string): void {
-  const pending = [entry];
-  const done = new Set<string>();
-  while (pending.length > 0) {
-    const file = pending.pop() as string;
-    if (done.has(file)) continue;
-    done.add(file);
-    const source = readFileSync(file, 'utf8');
-    for (const match of source.matchAll(/from '(\.{1,2}\/[^']+)\.js'/g)) pending.push(resolve(dirname(file), `${match[1]}.ts`));
-    const { outputText } = ts.transpileModule(source, {
-      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
-    });
-    const target = join(outDir, relative(root, file)).replace(/\.ts$/, '.js');
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, outputText);
-  }
-}
