@@ -28,7 +28,7 @@ const EXPECTED_EXPORTS: Record<string, string[]> = {
   'aegis/config': ['MIN_SECRET_BITS', 'Secret', 'SecretRing', 'assessSecret', 'configMeta', 'generateSecret', 'isSecret', 'isSecretRing', 'loadConfig', 'parseDotenv'],
   'aegis/checks': ['AegisProductionError', 'CHECKS', 'assertProductionReady', 'atLeast', 'certificateFacts', 'deploymentFindings', 'formatFinding', 'processDebugFacts', 'runChecks', 'summarise'],
   'aegis/scan': ['GRADES', 'SCAN_CATEGORIES', 'SCAN_SCHEMA_VERSION', 'expectedHeaders', 'formatScanHtml', 'formatScanJson', 'formatScanSarif', 'formatScanText', 'gradeScan', 'policyDrift', 'scan', 'scanAll', 'scanTargetUrl'],
-  'aegis/stores': ['SessionIdTaken', 'memorySessionStore', 'redisSessionStore', 'sqliteSessionStore'],
+  'aegis/stores': ['MAX_RATE_LIMIT_KEY_LENGTH', 'SessionIdTaken', 'memoryRateLimitStore', 'memorySessionStore', 'redisRateLimitStore', 'redisSessionStore', 'sqliteRateLimitStore', 'sqliteSessionStore'],
   'aegis/sessions': ['CSRF_SESSION_KEY', 'SESSION_ID_BYTES', 'SessionStoreError', 'createSessionManager', 'csrfFieldHtml', 'generateSessionId', 'readCookie', 'serializeSessionCookie', 'sessionCsrfToken', 'signSessionId', 'verifySessionCookie'],
   'aegis/csrf': ['auditCsrfExemptions', 'checkCsrf', 'checkCsrfOrigin', 'checkCsrfToken', 'checkRequestOrigin', 'createCsrfToken', 'csrfRejection', 'formatCsrfAudit', 'isSafeMethod', 'matchExemption', 'readSubmittedToken', 'resolveCsrfOptions', 'signDoubleSubmit', 'tokensEqual', 'verifyDoubleSubmit'],
   'aegis/cors': ['checkOrigin', 'checkOrigins', 'compileCors', 'corsAllowsOrigin', 'decideCors', 'resolveCorsOptions'],

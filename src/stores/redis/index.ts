@@ -4,5 +4,8 @@
  */
 export { redisSessionStore } from './session-store.js';
 export type { RedisSessionStoreOptions } from './session-store.js';
+export { redisRateLimitStore } from './rate-limit-store.js';
+export type { RedisRateLimitStoreOptions } from './rate-limit-store.js';
+export type { RedisStoreOptions } from './options.js';
 export { fromIoredis, fromNodeRedis, luaScript, toScriptClient } from './client.js';
 export type { IoredisLike, LuaScript, NodeRedisLike, RedisScriptClient } from './client.js';
