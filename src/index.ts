@@ -31,3 +31,5 @@ export type { SessionSettings } from './sessions/options.js';
 export type { RequestSession, SessionManager } from './sessions/session.js';
 export type { CsrfOptions, CsrfExemption } from './csrf/options.js';
 export type { CorsOptions } from './cors/options.js';
+export type { RateLimitOptions } from './rate-limit/options.js';
+export type { RateLimitRule, RateLimitKeyKind } from './rate-limit/rule.js';

@@ -1,5 +1,6 @@
 import { compileReporting, type ResolvedReporting } from '../csp-report/reporting-options.js';
 import { compileCors, corsAllowsOrigin, type ResolvedCors } from '../cors/options.js';
+import { compileRateLimit, type CompiledRateLimit } from '../rate-limit/options.js';
 import { compileCsrfOptions, type ResolvedCsrfOptions } from '../csrf/options.js';
 import { compileSessionSettings, SESSION_SETTING_KEYS, type CompiledSessionSettings } from '../sessions/options.js';
 import { compileHeaderPlan, type HeaderPlan, type HeadersOptions, type PlanContext } from '../headers/plan.js';
@@ -36,6 +37,8 @@ export interface CompiledPolicy {
   readonly sessions: CompiledSessionSettings | undefined;
   /** CORS settings, when the policy has `cors`. */
   readonly cors: ResolvedCors | undefined;
+  /** Rate limits, when the policy has `rateLimit`. */
+  readonly rateLimit: CompiledRateLimit | undefined;
   /** CSRF settings, unless `csrf: false`. */
   readonly csrf: ResolvedCsrfOptions | undefined;
   /** The merged header options, kept to compile route-level overrides later. */
@@ -74,6 +77,7 @@ export function compilePolicy(options: AegisOptions, env: NodeJS.ProcessEnv = pr
   // Origins the policy lets call it cross-origin are trusted by the CSRF check too; `'*'` is not
   // (it would switch the origin layer off: a public API that takes unsafe requests needs exemptions).
   const trustCors = cors && !cors.allowAny ? (origin: string) => corsAllowsOrigin(cors, origin) : undefined;
+  const rateLimit = settings.rateLimit === undefined || settings.rateLimit === false ? undefined : compileRateLimit(settings.rateLimit, problems, 'rateLimit');
   const csrf = settings.csrf === false ? undefined : compileCsrfOptions(settings.csrf ?? {}, problems, 'csrf', trustCors);
 
   problems.throwIfAny();
@@ -89,6 +93,7 @@ export function compilePolicy(options: AegisOptions, env: NodeJS.ProcessEnv = pr
     reporting,
     sessions,
     cors,
+    rateLimit,
     csrf,
     headerOptions: settings.headers,
     relaxed: production ? [] : relaxations(settings),

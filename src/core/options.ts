@@ -1,6 +1,7 @@
 import type { ReportingOptions } from '../csp-report/reporting-options.js';
 import type { CorsOptions } from '../cors/options.js';
 import type { CsrfOptions } from '../csrf/options.js';
+import type { RateLimitOptions } from '../rate-limit/options.js';
 import type { SessionSettings } from '../sessions/options.js';
 import type { HeadersOptions } from '../headers/plan.js';
 import type { HostsOption } from '../transport/host-allowlist.js';
@@ -66,6 +67,8 @@ export interface AegisOptions {
    * Origins listed here (not `'*'`) are also trusted by the CSRF check.
    */
   cors?: CorsOptions | false;
+  /** Rate limits per route and a default, counted in a shared store (GCRA). Default: none. */
+  rateLimit?: RateLimitOptions | false;
   /** Settings merged in for one profile only, e.g. `{ development: { headers: { … } } }`. */
   profiles?: Partial<Record<Profile, PolicySettings>>;
   /** A pino-style logger that receives every security event. */
@@ -88,6 +91,7 @@ export const OPTION_KEYS: readonly (keyof AegisOptions)[] = [
   'sessions',
   'csrf',
   'cors',
+  'rateLimit',
   'profiles',
   'logger',
   'onEvent',

@@ -107,7 +107,7 @@ export class AegisPolicy {
     const events = this.events;
     this.sessions = sessions ? sessionManagerFrom({ ...sessions, emit: (event) => events.emit(event) }) : undefined;
     this.tokens = sessions ? csrfTokenSource(this.compiled.csrf?.fieldName ?? '_csrf') : undefined;
-    this.guards = { csrf: this.compiled.csrf, events };
+    this.guards = { csrf: this.compiled.csrf, rateLimit: this.compiled.rateLimit, hasSessions: sessions !== undefined, events };
     const endpoint = this.compiled.reporting?.endpoint;
     this.reports = endpoint ? new CspReportEndpoint(endpoint, this.events) : undefined;
     if (this.profile === 'development' && !options.quiet) showDevelopmentNotice(this.compiled);
@@ -137,7 +137,7 @@ export class AegisPolicy {
 
   /** False when {@link AegisPolicy.guard} would do nothing for this request (no sessions, and a safe method or no CSRF). @internal */
   needsGuard(state: RequestState): boolean {
-    return guardsApply(this.sessions !== undefined, this.compiled.csrf, state.method);
+    return guardsApply(this.guards, state.method, state.path);
   }
 
   /**

@@ -79,6 +79,8 @@ export class RequestState implements AegisContext {
   tokens: CsrfTokenSource | undefined = undefined;
   /** CORS headers to add to the application's response (`Vary` to be merged), when the policy has `cors`. */
   corsHeaders: readonly HeaderPair[] | undefined = undefined;
+  /** Headers the request guards add to the application's response (the RateLimit fields). */
+  responseHeaders: readonly HeaderPair[] | undefined = undefined;
 
   /**
    * @param ip the client's address when trusted proxies reported it; otherwise it is read from

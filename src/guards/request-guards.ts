@@ -5,7 +5,9 @@ import { readSubmittedToken } from '../csrf/token.js';
 import type { EventBus } from '../core/events.js';
 import { AegisRejection, type AegisReply } from '../core/reply.js';
 import type { RequestState } from '../core/request.js';
+import { limitsFor, type CompiledRateLimit } from '../rate-limit/options.js';
 import { SessionStoreError } from '../sessions/store-error.js';
+import { enforceRateLimits } from './rate-limit-guard.js';
 import { expectedCsrfToken, sessionCsrfToken } from './csrf-token.js';
 
 /** What the request guards read from a request, whatever the framework. */
@@ -30,6 +32,8 @@ export type GuardOutcome = AegisReply | null | undefined;
 /** The guards' part of a compiled policy. @internal */
 export interface GuardPolicy {
   readonly csrf: ResolvedCsrfOptions | undefined;
+  readonly rateLimit: CompiledRateLimit | undefined;
+  readonly hasSessions: boolean;
   readonly events: EventBus;
 }
 
@@ -39,8 +43,8 @@ export interface GuardPolicy {
  * guards entirely otherwise, so a GET of a policy without sessions costs nothing here.
  * @internal
  */
-export function guardsApply(hasSessions: boolean, csrf: ResolvedCsrfOptions | undefined, method: string): boolean {
-  return hasSessions || (csrf !== undefined && !isSafeMethod(method));
+export function guardsApply(policy: GuardPolicy, method: string, path: string): boolean {
+  return policy.hasSessions || (policy.csrf !== undefined && !isSafeMethod(method)) || (policy.rateLimit !== undefined && limitsFor(policy.rateLimit, method, path) !== undefined);
 }
 
 /**
@@ -50,6 +54,17 @@ export function guardsApply(hasSessions: boolean, csrf: ResolvedCsrfOptions | un
  * @internal
  */
 export function runRequestGuards(policy: GuardPolicy, state: RequestState, request: GuardedRequest): GuardOutcome | Promise<GuardOutcome> {
+  // Rate limits first: a flood is turned away before it costs a session read or a body.
+  const limits = policy.rateLimit && limitsFor(policy.rateLimit, state.method, state.path);
+  if (limits) {
+    const limited = enforceRateLimits(policy.rateLimit as CompiledRateLimit, limits, state, policy.events);
+    return withStore(policy, state, limited.then((reply) => reply ?? runCsrfGuards(policy, state, request)));
+  }
+  return runCsrfGuards(policy, state, request);
+}
+
+/** The CSRF token endpoint, then the CSRF check. */
+function runCsrfGuards(policy: GuardPolicy, state: RequestState, request: GuardedRequest): GuardOutcome | Promise<GuardOutcome> {
   const { csrf } = policy;
   if (!csrf) return undefined;
   const { session } = state;

@@ -20,11 +20,15 @@ type WithBody = IncomingMessage & { body?: unknown; _body?: boolean };
 export function runNodeGuards(policy: AegisPolicy, state: RequestState, req: IncomingMessage, res: ServerResponse, proceed: () => void): void {
   const outcome = policy.guard(state, req.headers.cookie, new NodeGuardedRequest(req, state));
   if (state.session) commitWithResponse(policy, state, state.session, res);
-  if (outcome === undefined) proceed();
+  const go = (): void => {
+    if (state.responseHeaders) for (const [name, value] of state.responseHeaders) res.setHeader(name, value);
+    proceed();
+  };
+  if (outcome === undefined) go();
   else if (!(outcome instanceof Promise)) finish(res, outcome);
   else {
     outcome.then(
-      (settled) => (settled === undefined ? proceed() : finish(res, settled)),
+      (settled) => (settled === undefined ? go() : finish(res, settled)),
       // Not a store failure (those are answered with 503): a bug. Answered without details.
       (error: unknown) => sendReply(res, internalError(policy, state, 'guard.failed', error)),
     );
