@@ -1,15 +1,14 @@
-import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AegisConfigError } from '../../src/core/config-error.js';
 import { sqliteSessionStore } from '../../src/stores/index.js';
 import type { SessionStore } from '../../src/stores/index.js';
+import { startStoreChild, type StoreCall } from '../helpers/store-child.js';
 import { transpileClosure } from '../helpers/transpile.js';
 import { record, sessionStoreContract, T0 } from './session-store.contract.js';
 
@@ -159,30 +158,9 @@ describe('sqliteSessionStore: two processes on one file', () => {
     rmSync(out, { recursive: true, force: true });
   });
 
-  async function child(file: string): Promise<(method: string, ...args: unknown[]) => Promise<unknown>> {
+  async function child(file: string): Promise<StoreCall> {
     const entry = pathToFileURL(join(out, 'src/stores/index.js')).href;
-    const proc = spawn(process.execPath, [join(root, 'test/fixtures/session-store-child.mjs'), entry, file]);
-    children.push(proc);
-    let stderr = '';
-    proc.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const lines = createInterface({ input: proc.stdout })[Symbol.asyncIterator]();
-    const next = async (): Promise<Record<string, unknown>> => {
-      const line = await lines.next();
-      if (line.done === true) throw new Error(`child exited: ${stderr}`);
-      return JSON.parse(line.value) as Record<string, unknown>;
-    };
-    expect(await next()).toEqual({ ready: true });
-    let queue = Promise.resolve<unknown>(undefined);
-    return (method, ...args) => {
-      proc.stdin.write(`${JSON.stringify({ method, args })}\n`);
-      // Replies come back in request order.
-      const reply = queue.then(next).then((r) => {
-        if ('error' in r) throw new Error(String(r['error']));
-        return r['result'] ?? undefined;
-      });
-      queue = reply.catch(() => undefined);
-      return reply;
-    };
+    return startStoreChild(join(root, 'test/fixtures/session-store-child.mjs'), entry, file, children);
   }
 
   it('a revocation made in one process is enforced by the other on its next read', async () => {

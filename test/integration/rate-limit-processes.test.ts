@@ -3,54 +3,33 @@
  * file, then a real redis-server), 500 concurrent requests are sent to each, all from one client
  * address, against a limit of N per hour: exactly N are allowed, the rest get 429.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startChildApp, type ChildApp } from '../helpers/child-app.js';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CHILD = fileURLToPath(new URL('../fixtures/rate-limit-app-child.mjs', import.meta.url));
 const PROCESSES = 4;
 const PER_PROCESS = 500;
 const LIMIT = 137;
 const dir = mkdtempSync(join(tmpdir(), 'aegis-rl-processes-'));
-const children: ChildProcessWithoutNullStreams[] = [];
+const apps: ChildApp[] = [];
 let redis: RedisServer | undefined;
 
 afterAll(async () => {
-  await Promise.all(
-    children.map((child) => new Promise((resolve) => {
-      if (child.exitCode !== null) return resolve(undefined);
-      child.once('exit', resolve);
-      child.kill('SIGTERM');
-    })),
-  );
+  await Promise.all(apps.map((app) => app.stop()));
   await redis?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
-function start(kind: 'sqlite' | 'redis', where: string): Promise<number> {
-  const child = spawn(process.execPath, [CHILD, kind, where], { cwd: ROOT, env: { ...process.env, LIMIT: String(LIMIT) } });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no port within 10 s: ${stderr}`)), 10_000);
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-      const line = /^\{"port":(\d+)\}\n/.exec(stdout);
-      if (line) {
-        clearTimeout(timer);
-        resolve(Number(line[1]));
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`exited ${String(code)}: ${stderr}`)));
-  });
+async function start(kind: 'sqlite' | 'redis', where: string): Promise<number> {
+  const app = await startChildApp(CHILD, [kind, where], { LIMIT: String(LIMIT) });
+  apps.push(app);
+  return app.port;
 }
 
 /** 500 requests at once to one instance (64 connections); resolves with the count per status. */

@@ -6,48 +6,32 @@
  * mid-run gives 503 with an event, never a crash or a hang; once it is back the same processes
  * serve again, without a restart.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startChildApp, type ChildApp } from '../helpers/child-app.js';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CHILD = fileURLToPath(new URL('../fixtures/session-app-child.mjs', import.meta.url));
 const KEY = randomBytes(32).toString('base64url');
 const dir = mkdtempSync(join(tmpdir(), 'aegis-two-process-'));
 const running = new Set<Instance>();
 
 interface Instance {
-  readonly child: ChildProcessWithoutNullStreams;
+  readonly app: ChildApp;
   readonly base: string;
   readonly events: () => Array<{ type: string; reason: string; status?: number }>;
 }
 
 async function start(kind: 'sqlite' | 'redis', where: string): Promise<Instance> {
-  const child = spawn(process.execPath, [CHILD, kind, where], { cwd: ROOT, env: { ...process.env, SESSION_KEY: KEY } });
-  let stdout = '';
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no port within 10 s: ${stderr}`)), 10_000);
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-      const line = /^\{"port":(\d+)\}\n/.exec(stdout);
-      if (line) {
-        clearTimeout(timer);
-        resolve(Number(line[1]));
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`exited ${String(code)}: ${stderr}`)));
-  });
+  const app = await startChildApp(CHILD, [kind, where], { SESSION_KEY: KEY });
   const instance: Instance = {
-    child,
-    base: `http://localhost:${port}`,
-    events: () => stderr.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { type: string; reason: string; status?: number }),
+    app,
+    base: `http://localhost:${app.port}`,
+    events: () => app.stderr().split('\n').filter(Boolean).map((line) => JSON.parse(line) as { type: string; reason: string; status?: number }),
   };
   running.add(instance);
   return instance;
@@ -55,10 +39,7 @@ async function start(kind: 'sqlite' | 'redis', where: string): Promise<Instance>
 
 async function stop(instance: Instance): Promise<void> {
   running.delete(instance);
-  if (instance.child.exitCode !== null) return;
-  const exited = new Promise((resolve) => instance.child.once('exit', resolve));
-  instance.child.kill('SIGTERM');
-  await exited;
+  await instance.app.stop();
 }
 
 async function call(instance: Instance, path: string, init: { method?: string; cookie?: string; token?: string; body?: unknown } = {}): Promise<{ status: number; body: string; setCookie: string | null }> {
@@ -139,7 +120,7 @@ describe('two processes on one redis-server', () => {
     const down = await call(b, '/me', { cookie: carol.cookie });
     expect([down.status, down.body]).toEqual([503, 'Service Unavailable: session store unavailable\n']);
     expect(b.events().filter((e) => e.type === 'session.store_failed').map((e) => [e.reason, e.status])).toEqual([['store.unavailable', 503]]);
-    expect(b.child.exitCode).toBeNull();
+    expect(b.app.child.exitCode).toBeNull();
 
     // Back (empty: this test server keeps nothing on disk), on the same port: the same processes serve again.
     redis = await startRedisServer({ port });
