@@ -33,3 +33,4 @@ export type { CsrfOptions, CsrfExemption } from './csrf/options.js';
 export type { CorsOptions } from './cors/options.js';
 export type { RateLimitOptions } from './rate-limit/options.js';
 export type { RateLimitRule, RateLimitKeyKind } from './rate-limit/rule.js';
+export type { IpRules } from './transport/ip-list.js';

@@ -6,6 +6,7 @@ import { compileSessionSettings, SESSION_SETTING_KEYS, type CompiledSessionSetti
 import { compileHeaderPlan, type HeaderPlan, type HeadersOptions, type PlanContext } from '../headers/plan.js';
 import { compileHostAllowlist, LOCAL_HOSTS, type HostAllowlist } from '../transport/host-allowlist.js';
 import { compileHttpsRedirect, type HttpsRedirect } from '../transport/https-redirect.js';
+import { compileIpRules, type CompiledIpRules } from '../transport/ip-list.js';
 import { compileLimits, type ResolvedLimits } from '../transport/limits.js';
 import { compileTrustedProxy, type TrustedProxy } from '../transport/trusted-proxy.js';
 import { Problems, show } from './config-error.js';
@@ -19,6 +20,8 @@ import { compileRouteMatcher, type RouteMatcher } from './route-matcher.js';
 export interface CompiledRoute {
   readonly bodyLimit: number;
   readonly plan: HeaderPlan;
+  /** Client-address rules, when the route has `ips`. */
+  readonly ips?: CompiledIpRules | undefined;
 }
 
 /** Everything resolved from the options, once. @internal */
@@ -149,7 +152,7 @@ function compileRoutes(
   }
   const rules = (routes as RouteOptions[]).map((route, index) => {
     const path = `routes[${index}]`;
-    if (!checkObject(route, ['path', 'method', 'limits', 'headers'], problems, path, "{ path: '/upload', limits: { body: '10mb' } }")) {
+    if (!checkObject(route, ['path', 'method', 'limits', 'headers', 'ips'], problems, path, "{ path: '/upload', limits: { body: '10mb' } }")) {
       return { path: undefined, value: { bodyLimit: context.limits.body, plan: compileHeaderPlan(undefined, { ...context.planContext, path }) } };
     }
     return { path: route.path, method: route.method, value: compileRoute(route, path, context) };
@@ -168,7 +171,8 @@ function compileRoute(
     bodyLimit = readSize(route.limits.body, bodyLimit, problems, `${path}.limits.body`);
   }
   const headerOptions = mergeOptions(context.baseHeaders, route.headers);
-  return { bodyLimit, plan: compileHeaderPlan(headerOptions, { ...context.planContext, path: `${path}.headers` }) };
+  const ips = route.ips === undefined ? undefined : compileIpRules(route.ips, problems, `${path}.ips`);
+  return { bodyLimit, plan: compileHeaderPlan(headerOptions, { ...context.planContext, path: `${path}.headers` }), ips };
 }
 
 function compileSessions(raw: unknown, profile: Profile, problems: Problems): CompiledSessionSettings | undefined {

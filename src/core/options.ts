@@ -5,6 +5,7 @@ import type { RateLimitOptions } from '../rate-limit/options.js';
 import type { SessionSettings } from '../sessions/options.js';
 import type { HeadersOptions } from '../headers/plan.js';
 import type { HostsOption } from '../transport/host-allowlist.js';
+import type { IpRules } from '../transport/ip-list.js';
 import type { HttpsRedirectOptions } from '../transport/https-redirect.js';
 import type { LimitsOptions } from '../transport/limits.js';
 import type { ProxyOptions } from '../transport/trusted-proxy.js';
@@ -22,6 +23,8 @@ export interface RouteOptions {
   limits?: { body?: Size };
   /** Header options merged over the policy's (objects key by key; `false` turns a header off). */
   headers?: HeadersOptions;
+  /** Who may reach the route, by client address (through trusted proxies only): `{ allow, deny }`. */
+  ips?: IpRules;
 }
 
 /** Everything a profile may override. */

@@ -104,6 +104,11 @@ export function inspectRequest(policy: CompiledPolicy, events: EventBus, reports
   // 5. Route overrides.
   const route = policy.routes?.match(method, path);
   const bodyLimit = route ? route.bodyLimit : policy.limits.body;
+  if (route?.ips) {
+    const ip = clientIpOf(peerIp, view);
+    const refusal = route.ips.check(ip);
+    if (refusal) return refuse(events, method, 403, 'Forbidden', refusal, 'ip.rejected', ip, path);
+  }
 
   // 6. HTTPS redirect, only ever to an allowed (or the configured) host.
   if (protocol === 'http' && policy.redirect) {

@@ -2,7 +2,8 @@ import type { Problems} from '../core/config-error.js';
 import { show } from '../core/config-error.js';
 import { checkObject, readEnum } from '../core/read-option.js';
 import { memoise } from '../core/memo.js';
-import { cidrContains, normaliseIp, normalisePeer, parseCidrList, parseIp, type Cidr } from './ip.js';
+import { readCidrBlocks } from './ip-list.js';
+import { cidrContains, normaliseIp, normalisePeer, parseIp } from './ip.js';
 import { forwardedAddress, parseForwarded } from './forwarded-header.js';
 
 /**
@@ -74,7 +75,7 @@ export function compileTrustedProxy(options: ProxyOptions | false | undefined, p
     isTrusted = (_ip, depth) => depth < hops;
     description = `${hops} hop(s)`;
   } else {
-    const blocks = readBlocks(options.trust, problems, `${path}.trust`);
+    const blocks = readCidrBlocks(options.trust, problems, `${path}.trust`, "write trust: ['10.0.0.0/8', '::1'] or trust: ['loopback'].");
     if (!blocks) return undefined;
     isTrusted = memoise((ip) => {
       const bytes = parseIp(ip);
@@ -100,21 +101,6 @@ export function compileTrustedProxy(options: ProxyOptions | false | undefined, p
       return { clientIp: client.ip ?? peerIp, protocol: readProtocol(client.proto), host: client.host || undefined };
     },
   };
-}
-
-function readBlocks(raw: unknown, problems: Problems, path: string): Cidr[] | undefined {
-  if (!Array.isArray(raw) || raw.length === 0) {
-    problems.add(path, `expected a non-empty array of addresses or CIDR blocks, got ${show(raw)}.`, "write trust: ['10.0.0.0/8', '::1'] or trust: ['loopback'].");
-    return undefined;
-  }
-  const blocks: Cidr[] = [];
-  (raw as unknown[]).forEach((entry, index) => {
-    const parsed = typeof entry === 'string' ? parseCidrList(entry) : `${show(entry)} is not a string`;
-    if (typeof parsed === 'string') {
-      problems.add(`${path}[${index}]`, `${parsed}.`, "write a block such as '10.0.0.0/8', '2001:db8::/32', an address, or 'loopback' / 'private' / 'linklocal'.");
-    } else blocks.push(...parsed);
-  });
-  return blocks;
 }
 
 function readProtocol(value: string | undefined): 'http' | 'https' | undefined {

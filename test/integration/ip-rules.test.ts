@@ -1,0 +1,81 @@
+/**
+ * Per-route IP allow and deny lists, through a real server: judged on the client address that
+ * trusted proxies report (the peer otherwise), so a spoofed X-Forwarded-For from an untrusted peer
+ * cannot get in, and a trusted proxy's can. Refusals are 403 with an `ip.rejected` event.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { aegis, AegisConfigError, type AegisEvent, type AegisOptions } from 'aegis';
+import { withAegis } from 'aegis/node';
+
+let server: Server | undefined;
+let base = '';
+let events: AegisEvent[] = [];
+const ROUTES: AegisOptions['routes'] = [
+  { path: '/ops/*', ips: { allow: ['10.0.0.0/8', '2001:db8::/32'] } },
+  { path: '/public', ips: { deny: ['198.51.100.0/24'] } },
+];
+
+async function start(options: AegisOptions): Promise<void> {
+  const policy = aegis({ env: 'development', quiet: true, onEvent: (e) => events.push(e), routes: ROUTES, ...options });
+  server = createServer(withAegis(policy, (_req, res) => res.end('ok')));
+  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+  base = `http://localhost:${(server.address() as AddressInfo).port}`;
+}
+
+async function get(path: string, forwardedFor?: string): Promise<[number, string]> {
+  const response = await fetch(base + path, { headers: forwardedFor ? { 'x-forwarded-for': forwardedFor } : {} });
+  return [response.status, await response.text()];
+}
+
+beforeEach(() => {
+  events = [];
+});
+afterEach(async () => {
+  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+  server = undefined;
+});
+
+describe('routes[].ips', () => {
+  it('without trusted proxies the peer decides: a forged X-Forwarded-For cannot reach an allowlisted route', async () => {
+    await start({});
+    expect(await get('/ops/queue')).toEqual([403, 'Forbidden\n']);
+    expect(await get('/ops/queue', '10.1.2.3')).toEqual([403, 'Forbidden\n']);
+    expect(await get('/public', '198.51.100.7')).toEqual([200, 'ok']);
+    expect(await get('/elsewhere')).toEqual([200, 'ok']);
+    expect(events.map((e) => [e.type, e.reason, e.status, e.ip, e.path])).toEqual([
+      ['ip.rejected', 'ip.not_allowed', 403, '127.0.0.1', '/ops/queue'],
+      ['ip.rejected', 'ip.not_allowed', 403, '127.0.0.1', '/ops/queue'],
+    ]);
+  });
+
+  it('behind a trusted proxy its client address decides, IPv4 and IPv6; deny wins', async () => {
+    await start({ proxy: { trust: ['loopback'] } });
+    expect(await get('/ops/queue', '10.1.2.3')).toEqual([200, 'ok']);
+    expect(await get('/ops/queue', '2001:db8:5::1')).toEqual([200, 'ok']);
+    expect(await get('/ops/queue', '192.0.2.1')).toEqual([403, 'Forbidden\n']);
+    expect(await get('/public', '198.51.100.7')).toEqual([403, 'Forbidden\n']);
+    expect(await get('/public', '192.0.2.1')).toEqual([200, 'ok']);
+    expect(events.map((e) => [e.reason, e.ip])).toEqual([
+      ['ip.not_allowed', '192.0.2.1'],
+      ['ip.denied', '198.51.100.7'],
+    ]);
+  });
+
+  it('names configuration problems', () => {
+    let error: unknown;
+    try {
+      aegis({ env: 'development', quiet: true, routes: [{ path: '/a', ips: {} }, { path: '/b', ips: { allow: ['10.0.0.1/8', 'nope'], deny: [] } }] });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(AegisConfigError);
+    expect((error as AegisConfigError).problems.map((p) => [p.path, p.message])).toEqual([
+      ['routes[0].ips', 'gives neither allow nor deny.'],
+      ['routes[1].ips.allow[0]', '"10.0.0.1/8" has bits set after the /8 prefix.'],
+      ['routes[1].ips.allow[1]', '"nope" is not an IPv4 or IPv6 address.'],
+      ['routes[1].ips.deny', 'expected a non-empty array of addresses or CIDR blocks, got an array.'],
+    ]);
+  });
+});
