@@ -1,5 +1,5 @@
-import { assessSecret } from '../config/secret-strength.js';
-import { isSecret, isSecretRing, Secret, SecretRing } from '../config/secret.js';
+import { readSecretRing } from '../config/read-secrets.js';
+import type { Secret, SecretRing } from '../config/secret.js';
 import { Problems, show } from '../core/config-error.js';
 import type { AegisEvent } from '../core/events.js';
 import { detectProfile, type Profile } from '../core/profile.js';
@@ -111,7 +111,7 @@ export function compileSessionSettings(raw: Record<string, unknown>, profile: Pr
     problems.add(`${path}.store`, `expected a SessionStore, got ${show(store)}.`, 'pass memorySessionStore(), sqliteSessionStore({ file }) or redisSessionStore({ client }) from aegis/stores.');
   }
 
-  const ring = readSecrets(raw.secrets, problems, path);
+  const ring = readSecretRing(raw.secrets, problems, `${path}.secrets`, 'pass secrets: [process.env.SESSION_KEY] (32 random bytes, newest key first).');
 
   const sameSite = readEnum(raw.sameSite, ['lax', 'strict'] as const, 'lax', problems, `${path}.sameSite`);
 
@@ -153,28 +153,4 @@ export function compileSessionSettings(raw: Record<string, unknown>, profile: Pr
     clock: clock as () => number,
     profile,
   });
-}
-
-function readSecrets(raw: unknown, problems: Problems, path: string): SecretRing | undefined {
-  const entries: Array<readonly [number, Secret]> = [];
-  if (isSecretRing(raw)) raw.all.forEach((s, i) => entries.push([i, s]));
-  else if (isSecret(raw)) entries.push([0, raw]);
-  else if (Array.isArray(raw) && raw.length > 0) {
-    raw.forEach((s: unknown, i) => {
-      if (isSecret(s)) entries.push([i, s]);
-      else if (typeof s === 'string') entries.push([i, new Secret(s)]);
-      else problems.add(`${path}.secrets[${i}]`, `expected a string or a Secret, got ${show(s)}.`, 'give each key as a string of 32 random bytes (hex or base64).');
-    });
-  } else {
-    problems.add(`${path}.secrets`, raw === undefined ? 'is required.' : `expected a SecretRing, a Secret or a non-empty array of keys, got ${show(raw)}.`, 'pass secrets: [process.env.SESSION_KEY] (32 random bytes, newest key first).');
-    return undefined;
-  }
-  // The value is never printed: only its position and what is wrong with it.
-  for (const [i, secret] of entries) {
-    const found = assessSecret(secret.reveal()).problems;
-    if (found.length > 0) {
-      problems.add(`${path}.secrets[${i}]`, `this key is too weak: ${found.join(', ')}.`, "generate one with crypto.randomBytes(32).toString('base64url').");
-    }
-  }
-  return entries.length > 0 ? new SecretRing(entries.map(([, s]) => s)) : undefined;
 }
