@@ -120,6 +120,13 @@ export const CHECKS: readonly Check[] = [
     evaluate: ({ configProblems }) => configProblems.map(({ name, message, fix }) => ({ message: `${name}: ${message}`, fix: fix ?? `set ${name} as the configuration schema describes.` })),
   },
   {
+    id: 'AEGIS-E011',
+    severity: 'error',
+    title: 'internal routes without a secret',
+    evaluate: ({ policy }) =>
+      one(policy.internal.routes && !policy.internal.secretConfigured, 'Some routes are internal: true but the policy has no internalSecret: they answer 503 to everyone.', 'set internalSecret: { secrets: [process.env.INTERNAL_SECRET] } (generate one with `aegis secret`).'),
+  },
+  {
     id: 'AEGIS-W001',
     severity: 'warning',
     title: 'HSTS without subdomains',

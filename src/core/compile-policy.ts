@@ -6,6 +6,7 @@ import { compileSessionSettings, SESSION_SETTING_KEYS, type CompiledSessionSetti
 import { compileHeaderPlan, type HeaderPlan, type HeadersOptions, type PlanContext } from '../headers/plan.js';
 import { compileHostAllowlist, LOCAL_HOSTS, type HostAllowlist } from '../transport/host-allowlist.js';
 import { compileHttpsRedirect, type HttpsRedirect } from '../transport/https-redirect.js';
+import { compileInternalSecret, type CompiledInternalSecret } from '../transport/internal-secret.js';
 import { compileIpRules, type CompiledIpRules } from '../transport/ip-list.js';
 import { compileLimits, type ResolvedLimits } from '../transport/limits.js';
 import { compileTrustedProxy, type TrustedProxy } from '../transport/trusted-proxy.js';
@@ -22,6 +23,8 @@ export interface CompiledRoute {
   readonly plan: HeaderPlan;
   /** Client-address rules, when the route has `ips`. */
   readonly ips?: CompiledIpRules | undefined;
+  /** True for an operational route that needs the internal secret. */
+  readonly internal?: boolean;
 }
 
 /** Everything resolved from the options, once. @internal */
@@ -40,6 +43,10 @@ export interface CompiledPolicy {
   readonly sessions: CompiledSessionSettings | undefined;
   /** CORS settings, when the policy has `cors`. */
   readonly cors: ResolvedCors | undefined;
+  /** The internal secret, when the policy has one. */
+  readonly internalSecret: CompiledInternalSecret | undefined;
+  /** True when some route is `internal`. */
+  readonly hasInternalRoutes: boolean;
   /** Rate limits, when the policy has `rateLimit`. */
   readonly rateLimit: CompiledRateLimit | undefined;
   /** CSRF settings, unless `csrf: false`. */
@@ -80,6 +87,8 @@ export function compilePolicy(options: AegisOptions, env: NodeJS.ProcessEnv = pr
   // Origins the policy lets call it cross-origin are trusted by the CSRF check too; `'*'` is not
   // (it would switch the origin layer off: a public API that takes unsafe requests needs exemptions).
   const trustCors = cors && !cors.allowAny ? (origin: string) => corsAllowsOrigin(cors, origin) : undefined;
+  const internalSecret = settings.internalSecret === undefined ? undefined : compileInternalSecret(settings.internalSecret, problems, 'internalSecret');
+  const hasInternalRoutes = Array.isArray(settings.routes) && settings.routes.some((route) => route?.internal === true);
   const rateLimit = settings.rateLimit === undefined || settings.rateLimit === false ? undefined : compileRateLimit(settings.rateLimit, problems, 'rateLimit');
   const csrf = settings.csrf === false ? undefined : compileCsrfOptions(settings.csrf ?? {}, problems, 'csrf', trustCors);
 
@@ -96,6 +105,8 @@ export function compilePolicy(options: AegisOptions, env: NodeJS.ProcessEnv = pr
     reporting,
     sessions,
     cors,
+    internalSecret,
+    hasInternalRoutes,
     rateLimit,
     csrf,
     headerOptions: settings.headers,
@@ -152,7 +163,7 @@ function compileRoutes(
   }
   const rules = (routes as RouteOptions[]).map((route, index) => {
     const path = `routes[${index}]`;
-    if (!checkObject(route, ['path', 'method', 'limits', 'headers', 'ips'], problems, path, "{ path: '/upload', limits: { body: '10mb' } }")) {
+    if (!checkObject(route, ['path', 'method', 'limits', 'headers', 'ips', 'internal'], problems, path, "{ path: '/upload', limits: { body: '10mb' } }")) {
       return { path: undefined, value: { bodyLimit: context.limits.body, plan: compileHeaderPlan(undefined, { ...context.planContext, path }) } };
     }
     return { path: route.path, method: route.method, value: compileRoute(route, path, context) };
@@ -172,7 +183,8 @@ function compileRoute(
   }
   const headerOptions = mergeOptions(context.baseHeaders, route.headers);
   const ips = route.ips === undefined ? undefined : compileIpRules(route.ips, problems, `${path}.ips`);
-  return { bodyLimit, plan: compileHeaderPlan(headerOptions, { ...context.planContext, path: `${path}.headers` }), ips };
+  if (route.internal !== undefined && typeof route.internal !== 'boolean') problems.add(`${path}.internal`, `expected true or false, got ${show(route.internal)}.`, 'write internal: true.');
+  return { bodyLimit, plan: compileHeaderPlan(headerOptions, { ...context.planContext, path: `${path}.headers` }), ips, internal: route.internal === true };
 }
 
 function compileSessions(raw: unknown, profile: Profile, problems: Problems): CompiledSessionSettings | undefined {

@@ -1,4 +1,5 @@
 import type { ReportingOptions } from '../csp-report/reporting-options.js';
+import type { Secret, SecretRing } from '../config/secret.js';
 import type { CorsOptions } from '../cors/options.js';
 import type { CsrfOptions } from '../csrf/options.js';
 import type { RateLimitOptions } from '../rate-limit/options.js';
@@ -25,6 +26,19 @@ export interface RouteOptions {
   headers?: HeadersOptions;
   /** Who may reach the route, by client address (through trusted proxies only): `{ allow, deny }`. */
   ips?: IpRules;
+  /**
+   * An operational endpoint: requests must carry the policy's `internalSecret` in its header
+   * (403 otherwise). Without a configured secret the route answers 503, and production refuses to start.
+   */
+  internal?: boolean;
+}
+
+/** The shared secret that operational routes (`routes[].internal`) require. */
+export interface InternalSecretOptions {
+  /** Accepted secrets, newest first (rotation): a SecretRing, a Secret or strings, each of 256 bits. */
+  secrets: SecretRing | Secret | readonly (string | Secret)[];
+  /** The request header carrying it. Default `'x-internal-secret'`. */
+  header?: string;
 }
 
 /** Everything a profile may override. */
@@ -72,6 +86,8 @@ export interface AegisOptions {
   cors?: CorsOptions | false;
   /** Rate limits per route and a default, counted in a shared store (GCRA). Default: none. */
   rateLimit?: RateLimitOptions | false;
+  /** The secret that `internal` routes require (see {@link InternalSecretOptions}). Default: none. */
+  internalSecret?: InternalSecretOptions;
   /** Settings merged in for one profile only, e.g. `{ development: { headers: { … } } }`. */
   profiles?: Partial<Record<Profile, PolicySettings>>;
   /** A pino-style logger that receives every security event. */
@@ -95,6 +111,7 @@ export const OPTION_KEYS: readonly (keyof AegisOptions)[] = [
   'csrf',
   'cors',
   'rateLimit',
+  'internalSecret',
   'profiles',
   'logger',
   'onEvent',

@@ -6,6 +6,7 @@ import type { CompiledPolicy } from './compile-policy.js';
 import { clip, type AegisEventType, type EventBus } from './events.js';
 import { memoise } from './memo.js';
 import { decideCors, type CorsDecision } from '../cors/decide.js';
+import { checkInternalSecret } from '../transport/internal-secret.js';
 import { AegisRejection, emptyReply, type AegisReply } from './reply.js';
 import { RequestState, type RequestView } from './request.js';
 
@@ -108,6 +109,11 @@ export function inspectRequest(policy: CompiledPolicy, events: EventBus, reports
     const ip = clientIpOf(peerIp, view);
     const refusal = route.ips.check(ip);
     if (refusal) return refuse(events, method, 403, 'Forbidden', refusal, 'ip.rejected', ip, path);
+  }
+  if (route?.internal) {
+    const refusal = checkInternalSecret(policy.internalSecret, (name) => view.header(name));
+    if (refusal === 'internal.not_configured') return refuse(events, method, 503, 'Service Unavailable', refusal, 'internal.rejected', clientIpOf(peerIp, view), path);
+    if (refusal) return refuse(events, method, 403, 'Forbidden', refusal, 'internal.rejected', clientIpOf(peerIp, view), path);
   }
 
   // 6. HTTPS redirect, only ever to an allowed (or the configured) host.

@@ -56,6 +56,8 @@ export interface PolicySummary {
       };
   /** CORS, or false when the policy sends no CORS headers. */
   readonly cors: false | { readonly origins: readonly string[]; readonly credentials: boolean; readonly methods: readonly string[]; readonly allowedHeaders: readonly string[]; readonly maxAgeSeconds: number };
+  /** Operational routes: whether some are `internal`, and whether the secret they need is configured. */
+  readonly internal: { readonly routes: boolean; readonly secretConfigured: boolean; readonly header: string | undefined };
   /** Session cookie and timeouts, or false without sessions. */
   readonly sessions: false | { readonly cookieName: string; readonly idleTimeoutMs: number; readonly absoluteTimeoutMs: number; readonly sameSite: 'Lax' | 'Strict'; readonly secure: boolean };
 }
@@ -188,6 +190,7 @@ export class AegisPolicy {
             maxAgeSeconds: compiled.cors.maxAgeSeconds,
           }
         : false,
+      internal: { routes: compiled.hasInternalRoutes, secretConfigured: compiled.internalSecret !== undefined, header: compiled.internalSecret?.header },
       sessions: compiled.sessions
         ? {
             cookieName: compiled.sessions.cookieName,
