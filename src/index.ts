@@ -34,3 +34,5 @@ export type { CorsOptions } from './cors/options.js';
 export type { RateLimitOptions } from './rate-limit/options.js';
 export type { RateLimitRule, RateLimitKeyKind } from './rate-limit/rule.js';
 export type { IpRules } from './transport/ip-list.js';
+export type { RolesOptions, AccessRequirement } from './guards/roles.js';
+export type { InternalSecretOptions } from './core/options.js';

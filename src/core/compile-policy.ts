@@ -1,5 +1,6 @@
 import { compileReporting, type ResolvedReporting } from '../csp-report/reporting-options.js';
 import { compileCors, corsAllowsOrigin, type ResolvedCors } from '../cors/options.js';
+import { compileRoles, type CompiledRoles } from '../guards/roles.js';
 import { compileRateLimit, type CompiledRateLimit } from '../rate-limit/options.js';
 import { compileCsrfOptions, type ResolvedCsrfOptions } from '../csrf/options.js';
 import { compileSessionSettings, SESSION_SETTING_KEYS, type CompiledSessionSettings } from '../sessions/options.js';
@@ -43,6 +44,8 @@ export interface CompiledPolicy {
   readonly sessions: CompiledSessionSettings | undefined;
   /** CORS settings, when the policy has `cors`. */
   readonly cors: ResolvedCors | undefined;
+  /** Roles, when the policy has `roles`. */
+  readonly roles: CompiledRoles | undefined;
   /** The internal secret, when the policy has one. */
   readonly internalSecret: CompiledInternalSecret | undefined;
   /** True when some route is `internal`. */
@@ -87,6 +90,7 @@ export function compilePolicy(options: AegisOptions, env: NodeJS.ProcessEnv = pr
   // Origins the policy lets call it cross-origin are trusted by the CSRF check too; `'*'` is not
   // (it would switch the origin layer off: a public API that takes unsafe requests needs exemptions).
   const trustCors = cors && !cors.allowAny ? (origin: string) => corsAllowsOrigin(cors, origin) : undefined;
+  const roles = settings.roles === undefined ? undefined : compileRoles(settings.roles, problems, 'roles');
   const internalSecret = settings.internalSecret === undefined ? undefined : compileInternalSecret(settings.internalSecret, problems, 'internalSecret');
   const hasInternalRoutes = Array.isArray(settings.routes) && settings.routes.some((route) => route?.internal === true);
   const rateLimit = settings.rateLimit === undefined || settings.rateLimit === false ? undefined : compileRateLimit(settings.rateLimit, problems, 'rateLimit');
@@ -105,6 +109,7 @@ export function compilePolicy(options: AegisOptions, env: NodeJS.ProcessEnv = pr
     reporting,
     sessions,
     cors,
+    roles,
     internalSecret,
     hasInternalRoutes,
     rateLimit,

@@ -2,6 +2,7 @@ import type { ReportingOptions } from '../csp-report/reporting-options.js';
 import type { Secret, SecretRing } from '../config/secret.js';
 import type { CorsOptions } from '../cors/options.js';
 import type { CsrfOptions } from '../csrf/options.js';
+import type { RolesOptions } from '../guards/roles.js';
 import type { RateLimitOptions } from '../rate-limit/options.js';
 import type { SessionSettings } from '../sessions/options.js';
 import type { HeadersOptions } from '../headers/plan.js';
@@ -86,6 +87,8 @@ export interface AegisOptions {
   cors?: CorsOptions | false;
   /** Rate limits per route and a default, counted in a shared store (GCRA). Default: none. */
   rateLimit?: RateLimitOptions | false;
+  /** Where roles come from and what they permit, for `requireRole` / `requirePermission`. Default: none. */
+  roles?: RolesOptions;
   /** The secret that `internal` routes require (see {@link InternalSecretOptions}). Default: none. */
   internalSecret?: InternalSecretOptions;
   /** Settings merged in for one profile only, e.g. `{ development: { headers: { … } } }`. */
@@ -112,6 +115,7 @@ export const OPTION_KEYS: readonly (keyof AegisOptions)[] = [
   'cors',
   'rateLimit',
   'internalSecret',
+  'roles',
   'profiles',
   'logger',
   'onEvent',

@@ -1,6 +1,7 @@
 import { CspReportEndpoint } from '../csp-report/report-endpoint.js';
 import { auditCsrfExemptions, type CsrfExemptionAuditRow } from '../csrf/audit.js';
 import { csrfTokenSource } from '../guards/csrf-token.js';
+import { authorize, type AccessRequirement } from '../guards/roles.js';
 import { guardsApply, runRequestGuards, type GuardedRequest, type GuardOutcome, type GuardPolicy } from '../guards/request-guards.js';
 import { sessionManagerFrom, type SessionManager } from '../sessions/session.js';
 import { compileHeaderPlan, type HeaderPlan, type HeadersOptions } from '../headers/plan.js';
@@ -13,6 +14,7 @@ import type { AegisOptions } from './options.js';
 import { inspectRequest, type Outcome } from './pipeline.js';
 import type { Profile } from './profile.js';
 import { checkObject, readSize } from './read-option.js';
+import type { AegisReply } from './reply.js';
 import type { CsrfTokenSource, RequestState, RequestView } from './request.js';
 import type { Size } from './units.js';
 
@@ -155,6 +157,16 @@ export class AegisPolicy {
       state.tokens = this.tokens;
     }
     return runRequestGuards(this.guards, state, request);
+  }
+
+  /**
+   * Checks a requirement (`{ roles }` or `{ permission }`) for a request that passed the adapter:
+   * `undefined` to go on, or the 401/403 reply to send. For adapter authors; Express users call
+   * `security.requireRole()` / `security.requirePermission()`.
+   * @internal
+   */
+  authorize(state: RequestState, requirement: AccessRequirement): Promise<AegisReply | undefined> {
+    return authorize(this.compiled.roles, requirement, state, this.events);
   }
 
   /**
