@@ -141,7 +141,7 @@ export class AegisPolicy {
 
   /** False when {@link AegisPolicy.guard} would do nothing for this request (no sessions, and a safe method or no CSRF). @internal */
   needsGuard(state: RequestState): boolean {
-    return guardsApply(this.guards, state.method, state.path);
+    return guardsApply(this.guards, state.method);
   }
 
   /**

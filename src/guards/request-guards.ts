@@ -38,13 +38,14 @@ export interface GuardPolicy {
 }
 
 /**
- * True when {@link runRequestGuards} has anything to do for a request of this method: always with
- * sessions (the session is opened), else only for unsafe methods under CSRF. Adapters skip the
- * guards entirely otherwise, so a GET of a policy without sessions costs nothing here.
+ * True when {@link runRequestGuards} may have anything to do for a request of this method: always
+ * with sessions (the session is opened) or rate limits, else only for unsafe methods under CSRF.
+ * Adapters skip the guards entirely otherwise, so a GET of a policy with neither costs nothing here.
  * @internal
  */
-export function guardsApply(policy: GuardPolicy, method: string, path: string): boolean {
-  return policy.hasSessions || (policy.csrf !== undefined && !isSafeMethod(method)) || (policy.rateLimit !== undefined && limitsFor(policy.rateLimit, method, path) !== undefined);
+export function guardsApply(policy: GuardPolicy, method: string): boolean {
+  // With rate limits the route is matched once, in runRequestGuards, rather than here and there.
+  return policy.hasSessions || policy.rateLimit !== undefined || (policy.csrf !== undefined && !isSafeMethod(method));
 }
 
 /**
