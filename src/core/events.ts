@@ -6,7 +6,7 @@
  * clipped and stripped of control characters, because triage needs it.
  */
 
-/** Event names emitted by this version. Later features add their own (`csrf.rejected`, …). */
+/** Event names emitted by this version (see the README's guard table for their reasons). */
 export type AegisEventType =
   | 'host.rejected'
   | 'request.rejected'
@@ -21,6 +21,16 @@ export type AegisEventType =
   | 'tls.reloaded'
   | 'tls.reload_failed'
   | 'server.shutdown_forced'
+  | 'session.invalid'
+  | 'session.revoked'
+  | 'session.store_failed'
+  | 'csrf.rejected'
+  | 'cors.rejected'
+  | 'ratelimit.exceeded'
+  | 'ratelimit.store_failed'
+  | 'ip.rejected'
+  | 'internal.rejected'
+  | 'rbac.denied'
   | (string & {});
 
 /** How a log sink should file the event. */
