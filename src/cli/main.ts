@@ -1,6 +1,7 @@
 import { AUDIT_SUBCOMMANDS, runAudit } from './commands/audit.js';
 import { runCert } from './commands/cert.js';
 import { runCheck } from './commands/check.js';
+import { KEY_SUBCOMMANDS, runKey } from './commands/key.js';
 import { runScan } from './commands/scan.js';
 import { runSecret } from './commands/secret.js';
 import { messageOf, processIo, UsageError, type CommandIo } from './io.js';
@@ -14,6 +15,7 @@ Commands:
   audit    audit what a policy declares: audit csrf lists every CSRF exemption, its reason and
            the protection that replaces it, and flags those with none
   secret   print a new random secret
+  key      key create: make an API key (printed once) and the hash to store for it
   cert     make the development certificate (--dev)
 
 Options:
@@ -25,10 +27,10 @@ Exit codes: 0 success, 1 findings or failure, 2 usage error.
 
 type Command = (args: string[], io: CommandIo) => Promise<number>;
 
-const COMMANDS: Readonly<Record<string, Command>> = { check: runCheck, scan: runScan, audit: runAudit, secret: runSecret, cert: runCert };
+const COMMANDS: Readonly<Record<string, Command>> = { check: runCheck, scan: runScan, audit: runAudit, secret: runSecret, key: runKey, cert: runCert };
 
 /** Commands whose first argument names a subcommand, which their messages and help pointers name too. */
-const SUBCOMMANDS: Readonly<Record<string, Readonly<Record<string, unknown>>>> = { audit: AUDIT_SUBCOMMANDS };
+const SUBCOMMANDS: Readonly<Record<string, Readonly<Record<string, unknown>>>> = { audit: AUDIT_SUBCOMMANDS, key: KEY_SUBCOMMANDS };
 
 const commandNamed = (name: string | undefined): Command | undefined => (name !== undefined && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined);
 
