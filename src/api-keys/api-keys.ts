@@ -20,11 +20,10 @@ import { Problems } from '../core/config-error.js';
  * SHA-256 of the secret part (its 43 ASCII characters). As one line (see {@link formatStoredKey}):
  * `k7Gf2Qx9Lm3P:sha256:<43 characters>:sms.send,sms.read`.
  *
- * Why SHA-256 and not a slow password hash (bcrypt, scrypt, Argon2): slow hashes exist because
- * passwords are guessable, so each guess must cost. A 256-bit random secret cannot be guessed: a
- * leaked hash gives nothing to brute-force, and a fast hash keeps every request cheap (OWASP's
- * Password Storage Cheat Sheet makes the same distinction for high-entropy values such as random
- * tokens). The comparison is constant-time all the same.
+ * Why SHA-256 and not a slow password hash (Argon2id, scrypt, bcrypt, which OWASP's Password Storage
+ * Cheat Sheet recommends for passwords): slow hashes exist because passwords are guessable, so each
+ * guess must cost. A 256-bit random secret cannot be guessed: a leaked hash gives nothing to
+ * brute-force, and a fast hash keeps every request cheap. The comparison is constant-time all the same.
  */
 
 /** A key as the application stores it: its id, the hash of its secret, its scopes. No secret. */
@@ -76,7 +75,7 @@ const SECRET_BYTES = 32;
 /** Longer than any valid key (16 + 1 + 16 + 1 + 43): cut off before any other work. */
 const MAX_KEY_LENGTH = 77;
 
-/** Base64url of the SHA-256 of the secret part. */
+/** The SHA-256 of the secret part (its ASCII characters), as bytes. */
 function hashSecret(secret: string): Buffer {
   return createHash('sha256').update(secret, 'utf8').digest();
 }
