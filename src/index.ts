@@ -36,3 +36,4 @@ export type { RateLimitRule, RateLimitKeyKind } from './rate-limit/rule.js';
 export type { IpRules } from './transport/ip-list.js';
 export type { RolesOptions, AccessRequirement } from './guards/roles.js';
 export type { InternalSecretOptions } from './core/options.js';
+export type { ApiKeysOptions, ApiKeyRequirement, ApiKeyIdentity } from './transport/api-key-guard.js';

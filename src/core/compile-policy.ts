@@ -7,6 +7,7 @@ import { compileSessionSettings, SESSION_SETTING_KEYS, type CompiledSessionSetti
 import { compileHeaderPlan, type HeaderPlan, type HeadersOptions, type PlanContext } from '../headers/plan.js';
 import { compileHostAllowlist, LOCAL_HOSTS, type HostAllowlist } from '../transport/host-allowlist.js';
 import { compileHttpsRedirect, type HttpsRedirect } from '../transport/https-redirect.js';
+import { compileApiKeys, readApiKeyRequirement, type ApiKeyRequirement, type CompiledApiKeys } from '../transport/api-key-guard.js';
 import { compileInternalSecret, type CompiledInternalSecret } from '../transport/internal-secret.js';
 import { compileIpRules, type CompiledIpRules } from '../transport/ip-list.js';
 import { compileLimits, type ResolvedLimits } from '../transport/limits.js';
@@ -26,6 +27,8 @@ export interface CompiledRoute {
   readonly ips?: CompiledIpRules | undefined;
   /** True for an operational route that needs the internal secret. */
   readonly internal?: boolean;
+  /** The API key the route requires, when it has `apiKey`. */
+  readonly apiKey?: ApiKeyRequirement | undefined;
 }
 
 /** Everything resolved from the options, once. @internal */
@@ -44,6 +47,8 @@ export interface CompiledPolicy {
   readonly sessions: CompiledSessionSettings | undefined;
   /** CORS settings, when the policy has `cors`. */
   readonly cors: ResolvedCors | undefined;
+  /** API keys, when the policy has `apiKeys`. */
+  readonly apiKeys: CompiledApiKeys | undefined;
   /** Roles, when the policy has `roles`. */
   readonly roles: CompiledRoles | undefined;
   /** The internal secret, when the policy has one. */
@@ -83,13 +88,14 @@ export function compilePolicy(options: AegisOptions, env: NodeJS.ProcessEnv = pr
   const plan = compileHeaderPlan(settings.headers, { ...planContext, path: 'headers' });
   // Errors in the policy's own header options are reported once, under `headers`, not per route.
   const baseHeaders = problems.count === before ? settings.headers : undefined;
-  const routes = compileRoutes(settings, { limits, baseHeaders, planContext, problems });
+  const routes = compileRoutes(settings, { limits, baseHeaders, planContext, problems, hasApiKeys: settings.apiKeys !== undefined });
   const redirect = compileHttpsRedirect(settings.httpsRedirect, { production, hostsChecked: settings.hosts !== false, problems, path: 'httpsRedirect' });
   const sessions = compileSessions(settings.sessions, profile, problems);
   const cors = settings.cors === undefined || settings.cors === false ? undefined : compileCors(settings.cors, problems, 'cors');
   // Origins the policy lets call it cross-origin are trusted by the CSRF check too; `'*'` is not
   // (it would switch the origin layer off: a public API that takes unsafe requests needs exemptions).
   const trustCors = cors && !cors.allowAny ? (origin: string) => corsAllowsOrigin(cors, origin) : undefined;
+  const apiKeys = settings.apiKeys === undefined ? undefined : compileApiKeys(settings.apiKeys, problems, 'apiKeys');
   const roles = settings.roles === undefined ? undefined : compileRoles(settings.roles, problems, 'roles');
   const internalSecret = settings.internalSecret === undefined ? undefined : compileInternalSecret(settings.internalSecret, problems, 'internalSecret');
   const hasInternalRoutes = Array.isArray(settings.routes) && settings.routes.some((route) => route?.internal === true);
@@ -109,6 +115,7 @@ export function compilePolicy(options: AegisOptions, env: NodeJS.ProcessEnv = pr
     reporting,
     sessions,
     cors,
+    apiKeys,
     roles,
     internalSecret,
     hasInternalRoutes,
@@ -153,6 +160,8 @@ interface RouteContext {
   readonly baseHeaders: HeadersOptions | undefined;
   readonly planContext: Omit<PlanContext, 'path'>;
   readonly problems: Problems;
+  /** The policy has `apiKeys`, which routes with `apiKey` need. */
+  readonly hasApiKeys: boolean;
 }
 
 function compileRoutes(
@@ -168,7 +177,7 @@ function compileRoutes(
   }
   const rules = (routes as RouteOptions[]).map((route, index) => {
     const path = `routes[${index}]`;
-    if (!checkObject(route, ['path', 'method', 'limits', 'headers', 'ips', 'internal'], problems, path, "{ path: '/upload', limits: { body: '10mb' } }")) {
+    if (!checkObject(route, ['path', 'method', 'limits', 'headers', 'ips', 'internal', 'apiKey'], problems, path, "{ path: '/upload', limits: { body: '10mb' } }")) {
       return { path: undefined, value: { bodyLimit: context.limits.body, plan: compileHeaderPlan(undefined, { ...context.planContext, path }) } };
     }
     return { path: route.path, method: route.method, value: compileRoute(route, path, context) };
@@ -189,7 +198,9 @@ function compileRoute(
   const headerOptions = mergeOptions(context.baseHeaders, route.headers);
   const ips = route.ips === undefined ? undefined : compileIpRules(route.ips, problems, `${path}.ips`);
   if (route.internal !== undefined && typeof route.internal !== 'boolean') problems.add(`${path}.internal`, `expected true or false, got ${show(route.internal)}.`, 'write internal: true.');
-  return { bodyLimit, plan: compileHeaderPlan(headerOptions, { ...context.planContext, path: `${path}.headers` }), ips, internal: route.internal === true };
+  const apiKey = readApiKeyRequirement(route.apiKey, problems, `${path}.apiKey`);
+  if (apiKey !== undefined && !context.hasApiKeys) problems.add(`${path}.apiKey`, 'the route requires an API key but the policy accepts none.', 'add apiKeys: { keys: [ … ] } with the stored lines `aegis key create` printed.');
+  return { bodyLimit, plan: compileHeaderPlan(headerOptions, { ...context.planContext, path: `${path}.headers` }), ips, internal: route.internal === true, apiKey };
 }
 
 function compileSessions(raw: unknown, profile: Profile, problems: Problems): CompiledSessionSettings | undefined {

@@ -31,6 +31,7 @@ export type AegisEventType =
   | 'ip.rejected'
   | 'internal.rejected'
   | 'rbac.denied'
+  | 'apikey.rejected'
   | (string & {});
 
 /** How a log sink should file the event. */

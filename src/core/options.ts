@@ -7,6 +7,7 @@ import type { RateLimitOptions } from '../rate-limit/options.js';
 import type { SessionSettings } from '../sessions/options.js';
 import type { HeadersOptions } from '../headers/plan.js';
 import type { HostsOption } from '../transport/host-allowlist.js';
+import type { ApiKeyRequirement, ApiKeysOptions } from '../transport/api-key-guard.js';
 import type { IpRules } from '../transport/ip-list.js';
 import type { HttpsRedirectOptions } from '../transport/https-redirect.js';
 import type { LimitsOptions } from '../transport/limits.js';
@@ -32,6 +33,8 @@ export interface RouteOptions {
    * (403 otherwise). Without a configured secret the route answers 503, and production refuses to start.
    */
   internal?: boolean;
+  /** Requests need a valid API key (`true`), with these scopes when given (`{ scopes }`). Needs the policy's `apiKeys`. */
+  apiKey?: ApiKeyRequirement;
 }
 
 /** The shared secret that operational routes (`routes[].internal`) require. */
@@ -87,6 +90,8 @@ export interface AegisOptions {
   cors?: CorsOptions | false;
   /** Rate limits per route and a default, counted in a shared store (GCRA). Default: none. */
   rateLimit?: RateLimitOptions | false;
+  /** The API keys routes with `apiKey` accept (see {@link ApiKeysOptions}). Default: none. */
+  apiKeys?: ApiKeysOptions;
   /** Where roles come from and what they permit, for `requireRole` / `requirePermission`. Default: none. */
   roles?: RolesOptions;
   /** The secret that `internal` routes require (see {@link InternalSecretOptions}). Default: none. */
@@ -116,6 +121,7 @@ export const OPTION_KEYS: readonly (keyof AegisOptions)[] = [
   'rateLimit',
   'internalSecret',
   'roles',
+  'apiKeys',
   'profiles',
   'logger',
   'onEvent',

@@ -6,6 +6,7 @@ import type { CompiledPolicy } from './compile-policy.js';
 import { clip, type AegisEventType, type EventBus } from './events.js';
 import { memoise } from './memo.js';
 import { decideCors, type CorsDecision } from '../cors/decide.js';
+import { checkApiKey, type ApiKeyIdentity } from '../transport/api-key-guard.js';
 import { checkInternalSecret } from '../transport/internal-secret.js';
 import { AegisRejection, emptyReply, type AegisReply } from './reply.js';
 import { RequestState, type RequestView } from './request.js';
@@ -115,6 +116,16 @@ export function inspectRequest(policy: CompiledPolicy, events: EventBus, reports
     if (refusal === 'internal.not_configured') return refuse(events, method, 503, 'Service Unavailable', refusal, 'internal.rejected', clientIpOf(peerIp, view), path);
     if (refusal) return refuse(events, method, 403, 'Forbidden', refusal, 'internal.rejected', clientIpOf(peerIp, view), path);
   }
+  let apiKey: ApiKeyIdentity | undefined;
+  if (route?.apiKey && policy.apiKeys) {
+    const checked = checkApiKey(policy.apiKeys, route.apiKey, (name) => view.header(name));
+    if (!checked.ok) {
+      events.emit({ type: 'apikey.rejected', level: 'warn', time: Date.now(), ip: clientIpOf(peerIp, view), method, path, status: checked.status, reason: checked.reason });
+      const text = checked.status === 401 ? 'Unauthorized' : 'Forbidden';
+      return { kind: 'reply', reply: new AegisRejection(checked.status, text, checked.reason, false, checked.headers).toReply() };
+    }
+    apiKey = checked.identity;
+  }
 
   // 6. HTTPS redirect, only ever to an allowed (or the configured) host.
   if (protocol === 'http' && policy.redirect) {
@@ -144,6 +155,7 @@ export function inspectRequest(policy: CompiledPolicy, events: EventBus, reports
 
   const state = new RequestState(method, path, peerIp, view, protocol, effectiveHost.hostname, effectiveHost.port, bodyLimit, route ? route.plan : policy.plan);
   if (cors?.kind === 'actual') state.corsHeaders = cors.headers;
+  if (apiKey) state.apiKey = apiKey;
   if (reports !== undefined && path === reports.path) return { kind: 'endpoint', state, endpoint: reports };
   return { kind: 'continue', state };
 }

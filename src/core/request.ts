@@ -3,6 +3,7 @@ import { createNonce } from '../headers/nonce.js';
 import type { HeaderPair, HeaderPlan } from '../headers/plan.js';
 import { normalisePeer } from '../transport/ip.js';
 import type { RequestSession } from '../sessions/session.js';
+import type { ApiKeyIdentity } from '../transport/api-key-guard.js';
 import type { AegisEvent, AegisEventType, EventLevel } from './events.js';
 
 /**
@@ -52,6 +53,8 @@ export interface AegisContext {
   readonly path: string;
   /** The body size limit in bytes for this request. */
   readonly bodyLimit: number;
+  /** The API key the request authenticated with, on routes that require one (`routes[].apiKey`). */
+  readonly apiKey: ApiKeyIdentity | undefined;
   /** This request's session, when the policy has `sessions` (lazy: nothing is read until used). */
   readonly session: RequestSession | undefined;
   /**
@@ -79,6 +82,8 @@ export class RequestState implements AegisContext {
   tokens: CsrfTokenSource | undefined = undefined;
   /** CORS headers to add to the application's response (`Vary` to be merged), when the policy has `cors`. */
   corsHeaders: readonly HeaderPair[] | undefined = undefined;
+  /** Set by the pipeline on routes that require an API key. */
+  apiKey: ApiKeyIdentity | undefined = undefined;
   /** Headers the request guards add to the application's response (the RateLimit fields). */
   responseHeaders: readonly HeaderPair[] | undefined = undefined;
 

@@ -18,7 +18,8 @@ type Outcome = { readonly rule: CompiledRateLimitRule; readonly decision: RateLi
  * A rule whose store call fails follows its `onStoreFailure`: `'open'` lets the request through
  * without it, `'closed'` answers 503; either way `ratelimit.store_failed` is emitted, and the next
  * request tries the store again (no circuit to reset). A `by: 'user'` rule counts signed-in users
- * only: an anonymous request is not counted by it (pair it with a per-IP rule).
+ * only, and `by: 'apiKey'` requests authenticated by a key (`routes[].apiKey`): others are not
+ * counted by such a rule (pair it with a per-IP rule).
  * @internal
  */
 export async function enforceRateLimits(compiled: CompiledRateLimit, limits: CompiledLimitSet, state: RequestState, events: EventBus): Promise<AegisReply | undefined> {
@@ -63,6 +64,7 @@ export async function enforceRateLimits(compiled: CompiledRateLimit, limits: Com
 
 async function clientKey(rule: CompiledRateLimitRule, compiled: CompiledRateLimit, state: RequestState): Promise<string | undefined> {
   if (rule.by === 'ip') return ipRateLimitKey(state.clientIp, compiled.ipv6Prefix);
+  if (rule.by === 'apiKey') return state.apiKey ? `key:${state.apiKey.id}` : undefined;
   const user = await state.session?.userId();
   return user === undefined ? undefined : `user:${user}`;
 }

@@ -90,12 +90,7 @@ function compileSet(id: string, raw: unknown, problems: Problems, path: string):
   }
   const rules = list.map((rule, i) => {
     const at = Array.isArray(raw) ? `${path}[${i}]` : path;
-    const compiled = compileRateLimitRule(rule, problems, at);
-    if (compiled?.by === 'apiKey') {
-      problems.add(`${at}.by`, "counting by API key needs the policy's API keys, which this version does not have yet.", "count by 'ip' or 'user' for now.");
-      return undefined;
-    }
-    return compiled;
+    return compileRateLimitRule(rule, problems, at);
   });
   if (rules.some((rule) => rule === undefined)) return undefined;
   const compiled = rules as CompiledRateLimitRule[];

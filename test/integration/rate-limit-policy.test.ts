@@ -140,13 +140,13 @@ describe('rateLimit in the policy', () => {
   });
 
   it('names every configuration problem', () => {
-    expect(configProblems(() => aegis({ env: 'development', quiet: true, rateLimit: { store: {} as never, ipv6Prefix: 12, routes: { 'POST api': { limit: '1/min' }, '/a': [], '/b': [{ limit: '1/s' }, { limit: '2/s' }], '/c': { limit: '1/s', by: 'apiKey' } } } }))).toEqual([
+    expect(configProblems(() => aegis({ env: 'development', quiet: true, rateLimit: { store: {} as never, ipv6Prefix: 12, routes: { 'POST api': { limit: '1/min' }, '/a': [], '/b': [{ limit: '1/s' }, { limit: '2/s' }], '/c': { limit: '1/s', by: 'apiKey', burst: 0 } } } }))).toEqual([
       ['rateLimit.store', 'expected a RateLimitStore, got an object.'],
       ['rateLimit.ipv6Prefix', '12 is not a prefix length from 32 to 128.'],
       ['rateLimit.routes["POST api"]', 'is not a route.'],
       ['rateLimit.routes["/a"]', 'an empty list limits nothing.'],
       ['rateLimit.routes["/b"]', 'two rules share a name, so their counters and headers would mix.'],
-      ['rateLimit.routes["/c"].by', "counting by API key needs the policy's API keys, which this version does not have yet."],
+      ['rateLimit.routes["/c"].burst', '0 is not a whole number of requests (1 or more).'],
       ['rateLimit.routes[0].path', expect.any(String)],
     ]);
   });
