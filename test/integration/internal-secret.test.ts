@@ -5,38 +5,30 @@
  * the secret.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { aegis, AegisConfigError, type AegisEvent, type AegisOptions } from 'aegis';
 import { deploymentFindings } from 'aegis/checks';
-import { withAegis } from 'aegis/node';
+import { startPolicyServer, type PolicyServer } from '../helpers/policy-server.js';
 
 const NEW = randomBytes(32).toString('base64url');
 const OLD = randomBytes(32).toString('base64url');
 const ROUTES: AegisOptions['routes'] = [{ path: '/ops/*', internal: true }];
-let server: Server | undefined;
-let base = '';
+let running: PolicyServer | undefined;
 let events: AegisEvent[] = [];
 
 async function start(options: AegisOptions): Promise<void> {
-  const policy = aegis({ env: 'development', quiet: true, routes: ROUTES, onEvent: (e) => events.push(e), ...options });
-  server = createServer(withAegis(policy, (_req, res) => res.end('queue: 3')));
-  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
-  base = `http://localhost:${(server.address() as AddressInfo).port}`;
+  running = await startPolicyServer({ routes: ROUTES, ...options }, 'queue: 3');
+  events = running.events;
 }
 
 async function get(path: string, headers: Record<string, string> = {}): Promise<[number, string]> {
-  const response = await fetch(base + path, { headers });
+  const response = await fetch((running as PolicyServer).base + path, { headers });
   return [response.status, await response.text()];
 }
 
-beforeEach(() => {
-  events = [];
-});
 afterEach(async () => {
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
-  server = undefined;
+  await running?.close();
+  running = undefined;
 });
 
 describe('routes[].internal with internalSecret', () => {

@@ -3,15 +3,12 @@
  * trusted proxies report (the peer otherwise), so a spoofed X-Forwarded-For from an untrusted peer
  * cannot get in, and a trusted proxy's can. Refusals are 403 with an `ip.rejected` event.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { aegis, type AegisEvent, type AegisOptions } from 'aegis';
-import { withAegis } from 'aegis/node';
 import { configProblems } from '../helpers/config-problems.js';
+import { startPolicyServer, type PolicyServer } from '../helpers/policy-server.js';
 
-let server: Server | undefined;
-let base = '';
+let running: PolicyServer | undefined;
 let events: AegisEvent[] = [];
 const ROUTES: AegisOptions['routes'] = [
   { path: '/ops/*', ips: { allow: ['10.0.0.0/8', '2001:db8::/32'] } },
@@ -19,23 +16,18 @@ const ROUTES: AegisOptions['routes'] = [
 ];
 
 async function start(options: AegisOptions): Promise<void> {
-  const policy = aegis({ env: 'development', quiet: true, onEvent: (e) => events.push(e), routes: ROUTES, ...options });
-  server = createServer(withAegis(policy, (_req, res) => res.end('ok')));
-  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
-  base = `http://localhost:${(server.address() as AddressInfo).port}`;
+  running = await startPolicyServer({ routes: ROUTES, ...options }, 'ok');
+  events = running.events;
 }
 
 async function get(path: string, forwardedFor?: string): Promise<[number, string]> {
-  const response = await fetch(base + path, { headers: forwardedFor ? { 'x-forwarded-for': forwardedFor } : {} });
+  const response = await fetch((running as PolicyServer).base + path, { headers: forwardedFor ? { 'x-forwarded-for': forwardedFor } : {} });
   return [response.status, await response.text()];
 }
 
-beforeEach(() => {
-  events = [];
-});
 afterEach(async () => {
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
-  server = undefined;
+  await running?.close();
+  running = undefined;
 });
 
 describe('routes[].ips', () => {
