@@ -27,6 +27,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { canCountInstructions, instructionsPerRequest } from './instructions.mjs';
 import { scanVsTestssl, writeScanResults } from './scan-vs-testssl.mjs';
+import { rateLimitBench, writeRateLimitResults } from './rate-limit.mjs';
 import { sessionsBench, writeSessionResults } from './sessions.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -72,6 +73,17 @@ const ALL_PAIRS = [
 // pairs; BENCH_ONLY=handshake: the handshake pair; a comma separates alternatives).
 const only = process.env.BENCH_ONLY?.split(',').filter(Boolean);
 const PAIRS = ALL_PAIRS.filter(({ subject, load }) => !only?.length || only.some((word) => `${subject} ${load}`.includes(word)));
+// BENCH_ONLY=ratelimit: Aegis' rate-limit stores vs rate-limiter-flexible and express-rate-limit,
+// in memory and on Redis, and memory per key (rate-limit.mjs). A full run does it first.
+if (!only?.length || only.includes('ratelimit')) {
+  const outcome = await rateLimitBench({ work });
+  if (outcome.skipped) console.error(`bench: ${outcome.skipped}`);
+  else {
+    console.log(`${outcome.markdown}\n`);
+    writeRateLimitResults(outcome);
+  }
+  if (PAIRS.length === 0 && !only.includes('sessions') && !only.includes('scan')) process.exit(outcome.skipped ? 2 : 0);
+}
 // BENCH_ONLY=sessions: Aegis sessions on Express vs none and vs express-session, per backend, and
 // the stores' micro-measurements (sessions.mjs). A full run does it first.
 if (!only?.length || only.includes('sessions')) {
