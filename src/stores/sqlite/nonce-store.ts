@@ -1,0 +1,133 @@
+import Database from 'better-sqlite3';
+import { Problems, show } from '../../core/config-error.js';
+import { checkObject } from '../../core/read-option.js';
+import { assertNonceClaim, closedNonceStoreMessage } from '../nonce-store.js';
+import type { NonceStore } from '../nonce-store.js';
+
+/** Options of {@link sqliteNonceStore}: a file the store opens, or a database the application opened. */
+export type SqliteNonceStoreOptions =
+  | {
+      /** Path of the database file, created when missing (its directory must exist). The store opens and closes it. */
+      readonly file: string;
+      /** Name of the table, created when missing (default `'aegis_nonces'`; letters, digits, `_`). */
+      readonly tableName?: string;
+    }
+  | {
+      /** The application's open better-sqlite3 database. Its pragmas are left as they are, and {@link NonceStore.close} does not close it. */
+      readonly database: Database.Database;
+      /** Name of the table, created when missing (default `'aegis_nonces'`; letters, digits, `_`). */
+      readonly tableName?: string;
+    };
+
+/** Expired rows deleted per successful claim, at most: purging never makes one claim slow. */
+const PURGE_BATCH = 100;
+/** How long a claim waits for another process holding the file's write lock before failing. */
+const BUSY_TIMEOUT_MS = 5_000;
+const KNOWN_OPTIONS = ['file', 'database', 'tableName'];
+
+/**
+ * A {@link NonceStore} in a SQLite file (better-sqlite3): replay protection shared by every
+ * process on one machine that opens the same file, surviving a restart.
+ *
+ * - **One table** (`tableName`, default `aegis_nonces`): `nonce TEXT PRIMARY KEY`, `expires_at
+ *   INTEGER NOT NULL` (ms since epoch; a fractional `expiresAt` is kept exactly, as a REAL value),
+ *   indexed on `expires_at` for the purge.
+ * - **Atomic across processes**: a claim is one `BEGIN IMMEDIATE` transaction around ONE upsert,
+ *   `INSERT … ON CONFLICT (nonce) DO UPDATE SET expires_at = excluded.expires_at WHERE expires_at
+ *   <= now`: it writes only when the nonce is new or its claim has expired, and the claim won when
+ *   it changed a row. A replay writes nothing.
+ * - **WAL mode** and a 5 s `busy_timeout` on a file the store opens, as the other SQLite stores do.
+ * - **Lazy purge**: a successful claim deletes at most 100 rows expired at its `now`, earliest
+ *   first, in the same transaction.
+ *
+ * @param options `{ file }` or `{ database }`, and `tableName` (default `'aegis_nonces'`).
+ * @throws {@link AegisConfigError} naming each invalid option and its fix.
+ * @see https://www.sqlite.org/lang_upsert.html
+ * @example
+ * const nonces = sqliteNonceStore({ file: './data/aegis.db' });
+ * if (!(await nonces.claim(nonce, timestamp + 300_000, Date.now()))) reject('replayed');
+ */
+export function sqliteNonceStore(options: SqliteNonceStoreOptions): NonceStore {
+  const problems = new Problems();
+  const example = "{ file: './data/aegis.db' }";
+  let file: string | undefined;
+  let database: Database.Database | undefined;
+  if (checkObject(options, KNOWN_OPTIONS, problems, 'options', example)) {
+    const raw = options as Record<string, unknown>;
+    const tableName = raw['tableName'];
+    if ((raw['file'] === undefined) === (raw['database'] === undefined)) {
+      problems.add('file', `give exactly one of file and database, got ${raw['file'] === undefined ? 'neither' : 'both'}.`, `write ${example}, or { database: yourBetterSqlite3Database }.`);
+    } else if (raw['file'] !== undefined) {
+      if (typeof raw['file'] !== 'string' || raw['file'].trim() === '') {
+        problems.add('file', `must be the path of the database file, got ${show(raw['file'])}.`, `write ${example}.`);
+      } else file = raw['file'];
+    } else if (!isDatabase(raw['database'])) {
+      problems.add('database', `must be an open better-sqlite3 Database, got ${show(raw['database'])}.`, 'pass new Database(path), or use { file } instead.');
+    } else database = raw['database'];
+    if (tableName !== undefined && (typeof tableName !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(tableName))) {
+      problems.add('tableName', `must be a plain SQL name (letters, digits, _; not starting with a digit), got ${show(tableName)}.`, "write tableName: 'aegis_nonces', or leave it out.");
+    }
+  }
+  problems.throwIfAny('sqliteNonceStore options');
+  const table = options.tableName ?? 'aegis_nonces';
+  if (database) return new SqliteNonceStore(database, table, false);
+  let db: Database.Database;
+  try {
+    db = new Database(file as string);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    problems.add('file', `cannot be opened (${reason}).`, 'create its directory, or point file at a writable path.');
+    problems.throwIfAny('sqliteNonceStore options');
+    throw err;
+  }
+  try {
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    db.pragma('journal_mode = WAL');
+    return new SqliteNonceStore(db, table, true);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+function isDatabase(value: unknown): value is Database.Database {
+  return value instanceof Database || (typeof value === 'object' && value !== null && typeof (value as Record<string, unknown>)['prepare'] === 'function' && typeof (value as Record<string, unknown>)['transaction'] === 'function');
+}
+
+class SqliteNonceStore implements NonceStore {
+  private readonly claimTx: (nonce: string, expiresAt: number, now: number) => boolean;
+  #closed = false;
+
+  constructor(
+    private readonly db: Database.Database,
+    table: string,
+    private readonly owned: boolean,
+  ) {
+    const t = `"${table}"`;
+    db.exec(`CREATE TABLE IF NOT EXISTS ${t} (nonce TEXT PRIMARY KEY NOT NULL, expires_at INTEGER NOT NULL);
+    CREATE INDEX IF NOT EXISTS "${table}_expires_at" ON ${t} (expires_at);`);
+    const upsert = db.prepare<[string, number, number]>(
+      `INSERT INTO ${t} (nonce, expires_at) VALUES (?, ?) ON CONFLICT (nonce) DO UPDATE SET expires_at = excluded.expires_at WHERE expires_at <= ?`,
+    );
+    const purge = db.prepare<[number]>(`DELETE FROM ${t} WHERE nonce IN (SELECT nonce FROM ${t} WHERE expires_at <= ? ORDER BY expires_at LIMIT ${PURGE_BATCH})`);
+    const claimTx = db.transaction((nonce: string, expiresAt: number, now: number): boolean => {
+      if (upsert.run(nonce, expiresAt, now).changes !== 1) return false;
+      purge.run(now);
+      return true;
+    });
+    // IMMEDIATE: the write lock is taken first, so the purge and the claim see one state.
+    this.claimTx = (nonce, expiresAt, now) => claimTx.immediate(nonce, expiresAt, now);
+  }
+
+  async claim(nonce: string, expiresAt: number, now: number): Promise<boolean> {
+    assertNonceClaim(nonce, expiresAt, now);
+    if (this.#closed) throw new Error(closedNonceStoreMessage('SQLite', 'sqliteNonceStore'));
+    return this.claimTx(nonce, expiresAt, now);
+  }
+
+  /** Closes the file the store opened (never the application's database); later claims reject. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.owned && this.db.open) this.db.close();
+  }
+}
