@@ -1,6 +1,8 @@
 import { compileReporting, type ResolvedReporting } from '../csp-report/reporting-options.js';
 import { compileCors, corsAllowsOrigin, type ResolvedCors } from '../cors/options.js';
 import { compileRoles, type CompiledRoles } from '../guards/roles.js';
+import { compileSignatures, type CompiledSignatures } from '../guards/signature-guard.js';
+import { compileIdempotency, readIdempotencyRoute, type CompiledIdempotency, type IdempotencyRoute } from '../idempotency/options.js';
 import { compileRateLimit, type CompiledRateLimit } from '../rate-limit/options.js';
 import { compileCsrfOptions, type ResolvedCsrfOptions } from '../csrf/options.js';
 import { compileSessionSettings, SESSION_SETTING_KEYS, type CompiledSessionSettings } from '../sessions/options.js';
@@ -29,6 +31,10 @@ export interface CompiledRoute {
   readonly internal?: boolean;
   /** The API key the route requires, when it has `apiKey`. */
   readonly apiKey?: ApiKeyRequirement | undefined;
+  /** True when requests must be signed. */
+  readonly signature?: boolean;
+  /** The route's idempotency-key opt-in, when it has `idempotency`. */
+  readonly idempotency?: IdempotencyRoute | undefined;
 }
 
 /** Everything resolved from the options, once. @internal */
@@ -57,6 +63,10 @@ export interface CompiledPolicy {
   readonly hasInternalRoutes: boolean;
   /** Rate limits, when the policy has `rateLimit`. */
   readonly rateLimit: CompiledRateLimit | undefined;
+  /** Signed-request keys and nonce store, when the policy has `signatures`. */
+  readonly signatures: CompiledSignatures | undefined;
+  /** Idempotency settings, when the policy has `idempotency`. */
+  readonly idempotency: CompiledIdempotency | undefined;
   /** CSRF settings, unless `csrf: false`. */
   readonly csrf: ResolvedCsrfOptions | undefined;
   /** The merged header options, kept to compile route-level overrides later. */
@@ -88,7 +98,7 @@ export function compilePolicy(options: AegisOptions, env: NodeJS.ProcessEnv = pr
   const plan = compileHeaderPlan(settings.headers, { ...planContext, path: 'headers' });
   // Errors in the policy's own header options are reported once, under `headers`, not per route.
   const baseHeaders = problems.count === before ? settings.headers : undefined;
-  const routes = compileRoutes(settings, { limits, baseHeaders, planContext, problems, hasApiKeys: settings.apiKeys !== undefined });
+  const routes = compileRoutes(settings, { limits, baseHeaders, planContext, problems, hasApiKeys: settings.apiKeys !== undefined, hasSignatures: settings.signatures !== undefined, hasIdempotency: settings.idempotency !== undefined });
   const redirect = compileHttpsRedirect(settings.httpsRedirect, { production, hostsChecked: settings.hosts !== false, problems, path: 'httpsRedirect' });
   const sessions = compileSessions(settings.sessions, profile, problems);
   const cors = settings.cors === undefined || settings.cors === false ? undefined : compileCors(settings.cors, problems, 'cors');
@@ -100,6 +110,8 @@ export function compilePolicy(options: AegisOptions, env: NodeJS.ProcessEnv = pr
   const internalSecret = settings.internalSecret === undefined ? undefined : compileInternalSecret(settings.internalSecret, problems, 'internalSecret');
   const hasInternalRoutes = Array.isArray(settings.routes) && settings.routes.some((route) => route?.internal === true);
   const rateLimit = settings.rateLimit === undefined || settings.rateLimit === false ? undefined : compileRateLimit(settings.rateLimit, problems, 'rateLimit');
+  const signatures = settings.signatures === undefined ? undefined : compileSignatures(settings.signatures, problems, 'signatures');
+  const idempotency = settings.idempotency === undefined ? undefined : compileIdempotency(settings.idempotency, problems, 'idempotency');
   const csrf = settings.csrf === false ? undefined : compileCsrfOptions(settings.csrf ?? {}, problems, 'csrf', trustCors);
 
   problems.throwIfAny();
@@ -120,6 +132,8 @@ export function compilePolicy(options: AegisOptions, env: NodeJS.ProcessEnv = pr
     internalSecret,
     hasInternalRoutes,
     rateLimit,
+    signatures,
+    idempotency,
     csrf,
     headerOptions: settings.headers,
     relaxed: production ? [] : relaxations(settings),
@@ -160,6 +174,10 @@ interface RouteContext {
   readonly baseHeaders: HeadersOptions | undefined;
   readonly planContext: Omit<PlanContext, 'path'>;
   readonly problems: Problems;
+  /** The policy has `signatures`, which routes with `signature` need. */
+  readonly hasSignatures: boolean;
+  /** The policy has `idempotency`, which routes with `idempotency` need. */
+  readonly hasIdempotency: boolean;
   /** The policy has `apiKeys`, which routes with `apiKey` need. */
   readonly hasApiKeys: boolean;
 }
@@ -177,7 +195,7 @@ function compileRoutes(
   }
   const rules = (routes as RouteOptions[]).map((route, index) => {
     const path = `routes[${index}]`;
-    if (!checkObject(route, ['path', 'method', 'limits', 'headers', 'ips', 'internal', 'apiKey'], problems, path, "{ path: '/upload', limits: { body: '10mb' } }")) {
+    if (!checkObject(route, ['path', 'method', 'limits', 'headers', 'ips', 'internal', 'apiKey', 'signature', 'idempotency'], problems, path, "{ path: '/upload', limits: { body: '10mb' } }")) {
       return { path: undefined, value: { bodyLimit: context.limits.body, plan: compileHeaderPlan(undefined, { ...context.planContext, path }) } };
     }
     return { path: route.path, method: route.method, value: compileRoute(route, path, context) };
@@ -200,7 +218,12 @@ function compileRoute(
   if (route.internal !== undefined && typeof route.internal !== 'boolean') problems.add(`${path}.internal`, `expected true or false, got ${show(route.internal)}.`, 'write internal: true.');
   const apiKey = readApiKeyRequirement(route.apiKey, problems, `${path}.apiKey`);
   if (apiKey !== undefined && !context.hasApiKeys) problems.add(`${path}.apiKey`, 'the route requires an API key but the policy accepts none.', 'add apiKeys: { keys: [ … ] } with the stored lines `aegis key create` printed.');
-  return { bodyLimit, plan: compileHeaderPlan(headerOptions, { ...context.planContext, path: `${path}.headers` }), ips, internal: route.internal === true, apiKey };
+  if (route.signature !== undefined && typeof route.signature !== 'boolean') problems.add(`${path}.signature`, `expected true or false, got ${show(route.signature)}.`, 'write signature: true.');
+  if (route.signature === true && !context.hasSignatures) problems.add(`${path}.signature`, 'the route requires signed requests but the policy has no signing keys.', "add signatures: { keys: { 'partner-1': process.env.PARTNER_KEY }, nonceStore: memoryNonceStore() }.");
+  const idempotency = readIdempotencyRoute(route.idempotency, problems, `${path}.idempotency`);
+  if (idempotency !== undefined && !context.hasIdempotency) problems.add(`${path}.idempotency`, 'the route takes idempotency keys but the policy has no idempotency store.', 'add idempotency: { store: memoryIdempotencyStore() } (or the SQLite or Redis store from aegis/stores).');
+  const plan = compileHeaderPlan(headerOptions, { ...context.planContext, path: `${path}.headers` });
+  return { bodyLimit, plan, ips, internal: route.internal === true, apiKey, signature: route.signature === true, idempotency };
 }
 
 function compileSessions(raw: unknown, profile: Profile, problems: Problems): CompiledSessionSettings | undefined {

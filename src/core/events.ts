@@ -32,6 +32,13 @@ export type AegisEventType =
   | 'internal.rejected'
   | 'rbac.denied'
   | 'apikey.rejected'
+  | 'signature.invalid'
+  | 'replay.detected'
+  | 'replay.store_failed'
+  | 'idempotency.rejected'
+  | 'idempotency.replayed'
+  | 'idempotency.not_stored'
+  | 'idempotency.store_failed'
   | (string & {});
 
 /** How a log sink should file the event. */

@@ -3,6 +3,8 @@ import type { Secret, SecretRing } from '../config/secret.js';
 import type { CorsOptions } from '../cors/options.js';
 import type { CsrfOptions } from '../csrf/options.js';
 import type { RolesOptions } from '../guards/roles.js';
+import type { SignatureOptions } from '../guards/signature-guard.js';
+import type { IdempotencyOptions, IdempotencyRouteOption } from '../idempotency/options.js';
 import type { RateLimitOptions } from '../rate-limit/options.js';
 import type { SessionSettings } from '../sessions/options.js';
 import type { HeadersOptions } from '../headers/plan.js';
@@ -35,6 +37,16 @@ export interface RouteOptions {
   internal?: boolean;
   /** Requests need a valid API key (`true`), with these scopes when given (`{ scopes }`). Needs the policy's `apiKeys`. */
   apiKey?: ApiKeyRequirement;
+  /**
+   * Requests must carry a valid HMAC request signature (RFC 9421 profile) made with one of the
+   * policy's `signatures.keys`, fresh and never replayed; 401 otherwise. Needs the policy's `signatures`.
+   */
+  signature?: boolean;
+  /**
+   * Idempotency keys (IETF draft): `true` requires an `Idempotency-Key` header (400 without),
+   * `{ required: false }` honours it when sent. Needs the policy's `idempotency`.
+   */
+  idempotency?: IdempotencyRouteOption;
 }
 
 /** The shared secret that operational routes (`routes[].internal`) require. */
@@ -96,6 +108,10 @@ export interface AegisOptions {
   roles?: RolesOptions;
   /** The secret that `internal` routes require (see {@link InternalSecretOptions}). Default: none. */
   internalSecret?: InternalSecretOptions;
+  /** The keys and nonce store that routes with `signature: true` verify with (see {@link SignatureOptions}). Default: none. */
+  signatures?: SignatureOptions;
+  /** The store and settings of routes with `idempotency` (see {@link IdempotencyOptions}). Default: none. */
+  idempotency?: IdempotencyOptions;
   /** Settings merged in for one profile only, e.g. `{ development: { headers: { … } } }`. */
   profiles?: Partial<Record<Profile, PolicySettings>>;
   /** A pino-style logger that receives every security event. */
@@ -122,6 +138,8 @@ export const OPTION_KEYS: readonly (keyof AegisOptions)[] = [
   'internalSecret',
   'roles',
   'apiKeys',
+  'signatures',
+  'idempotency',
   'profiles',
   'logger',
   'onEvent',

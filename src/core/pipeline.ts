@@ -156,6 +156,8 @@ export function inspectRequest(policy: CompiledPolicy, events: EventBus, reports
   const state = new RequestState(method, path, peerIp, view, protocol, effectiveHost.hostname, effectiveHost.port, bodyLimit, route ? route.plan : policy.plan);
   if (cors?.kind === 'actual') state.corsHeaders = cors.headers;
   if (apiKey) state.apiKey = apiKey;
+  if (route) state.route = route;
+  state.target = target;
   if (reports !== undefined && path === reports.path) return { kind: 'endpoint', state, endpoint: reports };
   return { kind: 'continue', state };
 }

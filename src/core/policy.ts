@@ -111,7 +111,7 @@ export class AegisPolicy {
     const events = this.events;
     this.sessions = sessions ? sessionManagerFrom({ ...sessions, emit: (event) => events.emit(event) }) : undefined;
     this.tokens = sessions ? csrfTokenSource(this.compiled.csrf?.fieldName ?? '_csrf') : undefined;
-    this.guards = { csrf: this.compiled.csrf, rateLimit: this.compiled.rateLimit, hasSessions: sessions !== undefined, events };
+    this.guards = { csrf: this.compiled.csrf, rateLimit: this.compiled.rateLimit, hasSessions: sessions !== undefined, signatures: this.compiled.signatures, idempotency: this.compiled.idempotency, events };
     const endpoint = this.compiled.reporting?.endpoint;
     this.reports = endpoint ? new CspReportEndpoint(endpoint, this.events) : undefined;
     if (this.profile === 'development' && !options.quiet) showDevelopmentNotice(this.compiled);
@@ -141,7 +141,7 @@ export class AegisPolicy {
 
   /** False when {@link AegisPolicy.guard} would do nothing for this request (no sessions, and a safe method or no CSRF). @internal */
   needsGuard(state: RequestState): boolean {
-    return guardsApply(this.guards, state.method);
+    return guardsApply(this.guards, state);
   }
 
   /**

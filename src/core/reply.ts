@@ -7,8 +7,8 @@ import type { HeaderPair } from '../headers/plan.js';
 export interface AegisReply {
   readonly status: number;
   readonly headers: readonly HeaderPair[];
-  /** Short text; never a stack trace. */
-  readonly body: string;
+  /** Short text, never a stack trace; bytes only for a replayed response (idempotency keys). */
+  readonly body: string | Uint8Array;
   /** Close the connection after this response (the rest of the request is not worth reading). */
   readonly close: boolean;
 }

@@ -4,6 +4,8 @@ import type { HeaderPair, HeaderPlan } from '../headers/plan.js';
 import { normalisePeer } from '../transport/ip.js';
 import type { RequestSession } from '../sessions/session.js';
 import type { ApiKeyIdentity } from '../transport/api-key-guard.js';
+import type { HeldIdempotencyKey } from '../guards/idempotency-guard.js';
+import type { CompiledRoute } from './compile-policy.js';
 import type { AegisEvent, AegisEventType, EventLevel } from './events.js';
 
 /**
@@ -55,6 +57,8 @@ export interface AegisContext {
   readonly bodyLimit: number;
   /** The API key the request authenticated with, on routes that require one (`routes[].apiKey`). */
   readonly apiKey: ApiKeyIdentity | undefined;
+  /** The key id of a verified request signature, on routes that require one (`routes[].signature`). */
+  readonly signedBy: string | undefined;
   /** This request's session, when the policy has `sessions` (lazy: nothing is read until used). */
   readonly session: RequestSession | undefined;
   /**
@@ -86,6 +90,14 @@ export class RequestState implements AegisContext {
   apiKey: ApiKeyIdentity | undefined = undefined;
   /** Headers the request guards add to the application's response (the RateLimit fields). */
   responseHeaders: readonly HeaderPair[] | undefined = undefined;
+  /** The matched route's overrides, set by the pipeline. */
+  route: CompiledRoute | undefined = undefined;
+  /** The request target as received (path and query), set by the pipeline. */
+  target = '';
+  /** Set by the signature guard once the request's signature is verified. */
+  signedBy: string | undefined = undefined;
+  /** Set by the idempotency guard when this request holds a key: the adapter stores the response under it. */
+  idempotency: HeldIdempotencyKey | undefined = undefined;
 
   /**
    * @param ip the client's address when trusted proxies reported it; otherwise it is read from
@@ -107,6 +119,12 @@ export class RequestState implements AegisContext {
     incomingId?: string,
   ) {
     this.id = incomingId;
+  }
+
+  /** The query string without `?` (`''` when none). */
+  get query(): string {
+    const mark = this.target.indexOf('?');
+    return mark === -1 ? '' : this.target.slice(mark + 1);
   }
 
   get clientIp(): string {

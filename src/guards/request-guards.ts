@@ -7,7 +7,10 @@ import { AegisRejection, type AegisReply } from '../core/reply.js';
 import type { RequestState } from '../core/request.js';
 import { limitsFor, type CompiledRateLimit } from '../rate-limit/options.js';
 import { SessionStoreError } from '../sessions/store-error.js';
+import type { CompiledIdempotency } from '../idempotency/options.js';
+import { holdIdempotencyKey } from './idempotency-guard.js';
 import { enforceRateLimits } from './rate-limit-guard.js';
+import { checkSignedRequest, type CompiledSignatures } from './signature-guard.js';
 import { expectedCsrfToken, sessionCsrfToken } from './csrf-token.js';
 
 /** What the request guards read from a request, whatever the framework. */
@@ -21,6 +24,13 @@ export interface GuardedRequest {
    * token field. Resolves `null` when the request has been answered meanwhile (413, connection gone).
    */
   readForm(): Promise<unknown>;
+  /**
+   * Reads the whole body within the body limit (signed and idempotent routes need its bytes) and
+   * hands it to the application as the framework expects (Express: `req.body`, parsed for JSON and
+   * urlencoded forms; `req.rawBody`: the bytes). Resolves `null` when the request has been
+   * answered meanwhile (413, connection gone). Reads once; later calls get the same bytes.
+   */
+  readBody(): Promise<Uint8Array | null>;
 }
 
 /**
@@ -34,24 +44,33 @@ export interface GuardPolicy {
   readonly csrf: ResolvedCsrfOptions | undefined;
   readonly rateLimit: CompiledRateLimit | undefined;
   readonly hasSessions: boolean;
+  /** Signed-request settings, when the policy has `signatures`. */
+  readonly signatures: CompiledSignatures | undefined;
+  /** Idempotency-key settings, when the policy has `idempotency`. */
+  readonly idempotency: CompiledIdempotency | undefined;
   readonly events: EventBus;
 }
 
 /**
- * True when {@link runRequestGuards} may have anything to do for a request of this method: always
- * with sessions (the session is opened) or rate limits, else only for unsafe methods under CSRF.
- * Adapters skip the guards entirely otherwise, so a GET of a policy with neither costs nothing here.
+ * True when {@link runRequestGuards} may have anything to do for this request: always with sessions
+ * (the session is opened) or rate limits, on signed and idempotent routes, else only for unsafe
+ * methods under CSRF. Adapters skip the guards entirely otherwise, so a GET of a policy with none
+ * of these costs nothing here.
  * @internal
  */
-export function guardsApply(policy: GuardPolicy, method: string): boolean {
+export function guardsApply(policy: GuardPolicy, state: RequestState): boolean {
   // With rate limits the route is matched once, in runRequestGuards, rather than here and there.
-  return policy.hasSessions || policy.rateLimit !== undefined || (policy.csrf !== undefined && !isSafeMethod(method));
+  if (policy.hasSessions || policy.rateLimit !== undefined) return true;
+  const route = state.route;
+  if (route !== undefined && (route.signature || route.idempotency !== undefined)) return true;
+  return policy.csrf !== undefined && !isSafeMethod(state.method);
 }
 
 /**
- * The per-request guards that may need the session store or the body, after the synchronous ones
- * of the pipeline (Host, limits…): the CSRF token endpoint, then the CSRF check. Synchronous when
- * it can be (no session to read): a GET costs no promise. Framework-free; adapters call it.
+ * The per-request guards that may need a store or the body, after the synchronous ones of the
+ * pipeline (Host, IP rules, API keys…), in this order: rate limits, the request signature, the
+ * CSRF token endpoint and check, the idempotency key. Synchronous when it can be (no store to
+ * ask): a GET costs no promise. Framework-free; adapters call it.
  * @internal
  */
 export function runRequestGuards(policy: GuardPolicy, state: RequestState, request: GuardedRequest): GuardOutcome | Promise<GuardOutcome> {
@@ -59,9 +78,29 @@ export function runRequestGuards(policy: GuardPolicy, state: RequestState, reque
   const limits = policy.rateLimit && limitsFor(policy.rateLimit, state.method, state.path);
   if (limits) {
     const limited = enforceRateLimits(policy.rateLimit as CompiledRateLimit, limits, state, policy.events);
-    return withStore(policy, state, limited.then((reply) => reply ?? runCsrfGuards(policy, state, request)));
+    return withStore(policy, state, limited.then((reply) => reply ?? afterRateLimits(policy, state, request)));
   }
-  return runCsrfGuards(policy, state, request);
+  return afterRateLimits(policy, state, request);
+}
+
+/** The signature of a signed route (before CSRF: a signed call is not a browser's), then the rest. */
+function afterRateLimits(policy: GuardPolicy, state: RequestState, request: GuardedRequest): GuardOutcome | Promise<GuardOutcome> {
+  if (state.route?.signature && policy.signatures) {
+    return checkSignedRequest(policy.signatures, state, request, policy.events).then((outcome) => (outcome !== undefined ? outcome : afterSignature(policy, state, request)));
+  }
+  return afterSignature(policy, state, request);
+}
+
+/** CSRF, then the idempotency key last: a key is only taken by a request that will run. */
+function afterSignature(policy: GuardPolicy, state: RequestState, request: GuardedRequest): GuardOutcome | Promise<GuardOutcome> {
+  const csrf = runCsrfGuards(policy, state, request);
+  const route = state.route?.idempotency;
+  if (route === undefined || policy.idempotency === undefined) return csrf;
+  const settings = policy.idempotency;
+  const hold = (): Promise<GuardOutcome> => withStore(policy, state, holdIdempotencyKey(settings, route, state, request, policy.events));
+  if (csrf === undefined) return hold();
+  if (!(csrf instanceof Promise)) return csrf;
+  return csrf.then((outcome) => (outcome !== undefined ? outcome : hold()));
 }
 
 /** The CSRF token endpoint, then the CSRF check. */

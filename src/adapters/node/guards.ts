@@ -8,9 +8,10 @@ import type { GuardedRequest, GuardOutcome } from '../../guards/request-guards.j
 import { storeFailureAnswered, storeFailureReply } from '../../guards/request-guards.js';
 import type { RequestSession } from '../../sessions/session.js';
 import { SessionStoreError } from '../../sessions/store-error.js';
+import { storeResponseUnderKey } from './idempotent-response.js';
 import { sendReply } from './respond.js';
 
-type WithBody = IncomingMessage & { body?: unknown; _body?: boolean };
+type WithBody = IncomingMessage & { body?: unknown; rawBody?: Buffer; _body?: boolean };
 
 /**
  * Runs the policy's request guards (sessions, CSRF) on a node:http request that passed the
@@ -22,6 +23,7 @@ export function runNodeGuards(policy: AegisPolicy, state: RequestState, req: Inc
   if (state.session) commitWithResponse(policy, state, state.session, res);
   const go = (): void => {
     if (state.responseHeaders) for (const [name, value] of state.responseHeaders) res.setHeader(name, value);
+    if (state.idempotency) storeResponseUnderKey(res, state.idempotency, state, policy.events);
     proceed();
   };
   if (outcome === undefined) go();
@@ -66,6 +68,24 @@ class NodeGuardedRequest implements GuardedRequest {
    * `express.urlencoded({ extended: false })` (node:querystring: repeated keys become arrays).
    */
   async readForm(): Promise<unknown> {
+    const raw = await this.readBody();
+    return raw === null ? null : this.req.body;
+  }
+
+  /**
+   * Reads the body once and leaves it where Express's parsers look: the stream is consumed, so
+   * `express.json()` / `express.urlencoded()` / `express.raw()` see a finished request and keep
+   * this `req.body`: a JSON body parsed (invalid JSON stays bytes, for the application to refuse),
+   * an urlencoded form parsed like `express.urlencoded({ extended: false })`, anything else the
+   * bytes. The bytes are `req.rawBody` too, for webhook code that checks signatures itself.
+   */
+  readBody(): Promise<Uint8Array | null> {
+    return (this.reading ??= this.readOnce());
+  }
+
+  private reading: Promise<Uint8Array | null> | undefined;
+
+  private async readOnce(): Promise<Uint8Array | null> {
     let raw: Buffer | undefined;
     try {
       raw = await readBodyWithin(this.req, this.state.bodyLimit);
@@ -73,11 +93,26 @@ class NodeGuardedRequest implements GuardedRequest {
       return null; // the connection went away, or the body limit answered 413 and closed it
     }
     if (raw === undefined) return null;
-    const form = parseQueryString(raw.toString('utf8'));
-    this.req.body = form;
+    this.req.rawBody = raw;
+    this.req.body = parseBody(raw, this.header('content-type'));
     this.req._body = true;
-    return form;
+    return raw;
   }
+}
+
+/** The body as Express's parsers would leave it: JSON and urlencoded parsed, other types as bytes. */
+function parseBody(raw: Buffer, contentType: string | undefined): unknown {
+  const type = contentType?.split(';')[0]?.trim().toLowerCase();
+  if (type === 'application/x-www-form-urlencoded') return parseQueryString(raw.toString('utf8'));
+  if (type === 'application/json' || type?.endsWith('+json')) {
+    if (raw.length === 0) return {};
+    try {
+      return JSON.parse(raw.toString('utf8')) as unknown;
+    } catch {
+      return raw; // left as bytes: express.json() would answer 400, the application decides here
+    }
+  }
+  return raw;
 }
 
 /**
