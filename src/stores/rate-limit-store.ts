@@ -95,12 +95,24 @@ export interface GcraRequest {
  * @internal
  */
 export function gcraRequest(key: unknown, limit: unknown, now: unknown, cost: unknown = 1): GcraRequest {
-  assertRateLimitKey(key);
+  const intervalUs = gcraCheck(key, limit, now, cost);
+  return { nowUs: Math.round((now as number) * 1000), intervalUs, windowUs: intervalUs * (limit as GcraLimit).burst, cost: cost as number };
+}
+
+/**
+ * The checks of {@link gcraRequest} (the same TypeErrors, in the same order) without building the
+ * request object: returns the limit's interval in whole µs. The hot path of the memory and Redis
+ * stores, which then read `limit.burst` and `now` themselves (both checked here).
+ * @internal
+ */
+export function gcraCheck(key: unknown, limit: unknown, now: unknown, cost: unknown): number {
+  if (typeof key !== 'string' || key.length === 0 || key.length > MAX_RATE_LIMIT_KEY_LENGTH) assertRateLimitKey(key);
   if (limit === null || typeof limit !== 'object') {
     throw new TypeError(`Rate limit store: limit must be an object { intervalMs, burst }, got ${describeValue(limit)}.`);
   }
-  const { intervalMs, burst } = limit as Record<string, unknown>;
-  if (typeof intervalMs !== 'number' || !Number.isFinite(intervalMs) || intervalMs < 0.001) {
+  const intervalMs = (limit as Record<string, unknown>).intervalMs;
+  const burst = (limit as Record<string, unknown>).burst;
+  if (typeof intervalMs !== 'number' || !(intervalMs >= 0.001) || intervalMs === Infinity) {
     throw new TypeError(`Rate limit store: limit.intervalMs must be a finite number of ms, at least 0.001, got ${describeValue(intervalMs)}.`);
   }
   if (typeof burst !== 'number' || !Number.isSafeInteger(burst) || burst < 1) {
@@ -112,11 +124,11 @@ export function gcraRequest(key: unknown, limit: unknown, now: unknown, cost: un
   if (typeof cost !== 'number' || !Number.isSafeInteger(cost) || cost < 1 || cost > burst) {
     throw new TypeError(`Rate limit store: cost must be an integer from 1 to limit.burst (${burst}), got ${describeValue(cost)}.`);
   }
-  if (typeof now !== 'number' || !Number.isFinite(now) || now < 0 || now >= MAX_NOW_MS) {
+  // `!(now >= 0)` also refuses NaN; `now < MAX_NOW_MS` refuses Infinity.
+  if (typeof now !== 'number' || !(now >= 0) || now >= MAX_NOW_MS) {
     throw new TypeError(`Rate limit store: now must be a finite number of ms since epoch, from 0 to 2^42, got ${describeValue(now)}.`);
   }
-  const intervalUs = Math.round(intervalMs * 1000);
-  return { nowUs: Math.round(now * 1000), intervalUs, windowUs: intervalUs * burst, cost };
+  return Math.round(intervalMs * 1000);
 }
 
 /** @internal see {@link gcraRequest} */
@@ -148,14 +160,19 @@ export function effectiveTat(storedUs: number | undefined, request: GcraRequest)
  */
 export function gcraDecide(tatUs: number, request: GcraRequest): GcraOutcome {
   const { nowUs, intervalUs, windowUs, cost } = request;
+  const decision = gcraDecision(tatUs, nowUs, intervalUs, windowUs, cost);
+  return { decision, newTatUs: decision.allowed ? tatUs + intervalUs * cost : undefined, ttlMs: decision.resetAfterMs };
+}
+
+/**
+ * {@link gcraDecide} without the outcome object, from the request's numbers: the decision only (when
+ * allowed, the TAT to store is `tatUs + intervalUs × cost` and its TTL `resetAfterMs`).
+ * @internal
+ */
+export function gcraDecision(tatUs: number, nowUs: number, intervalUs: number, windowUs: number, cost: number): RateLimitDecision {
   const usedUs = tatUs + intervalUs * cost - nowUs;
-  if (usedUs > windowUs) {
-    const resetAfterMs = msUp(tatUs - nowUs);
-    return { decision: { allowed: false, remaining: 0, retryAfterMs: msUp(usedUs - windowUs), resetAfterMs }, newTatUs: undefined, ttlMs: resetAfterMs };
-  }
-  const resetAfterMs = msUp(usedUs);
-  const decision = { allowed: true, remaining: Math.floor((windowUs - usedUs) / intervalUs), retryAfterMs: 0, resetAfterMs };
-  return { decision, newTatUs: tatUs + intervalUs * cost, ttlMs: resetAfterMs };
+  if (usedUs > windowUs) return { allowed: false, remaining: 0, retryAfterMs: msUp(usedUs - windowUs), resetAfterMs: msUp(tatUs - nowUs) };
+  return { allowed: true, remaining: Math.floor((windowUs - usedUs) / intervalUs), retryAfterMs: 0, resetAfterMs: msUp(usedUs) };
 }
 
 /**

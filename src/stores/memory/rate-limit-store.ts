@@ -1,5 +1,5 @@
 import { Problems, show } from '../../core/config-error.js';
-import { assertRateLimitKey, effectiveTat, gcraDecide, gcraRequest } from '../rate-limit-store.js';
+import { assertRateLimitKey, gcraCheck, gcraDecision } from '../rate-limit-store.js';
 import type { GcraLimit, RateLimitDecision, RateLimitStore } from '../rate-limit-store.js';
 
 /** Options of {@link memoryRateLimitStore}. */
@@ -7,7 +7,8 @@ export interface MemoryRateLimitStoreOptions {
   /**
    * The most keys kept at once (default `100_000`). A flood of new keys (one per spoofed client)
    * cannot grow memory past it: when the store is full, a new key first drops every key whose TAT
-   * is in the past (its state no longer matters), then the least recently used keys.
+   * is in the past (its state no longer matters), then a key not used for the longest time, chosen
+   * by second chance (see {@link memoryRateLimitStore}).
    */
   readonly maxKeys?: number;
   /** The clock used to find keys whose TAT is past when the store is full (default `Date.now`). Decisions use the `now` they are given. */
@@ -22,9 +23,15 @@ export interface MemoryRateLimitStoreOptions {
  * - **GCRA, exact**: one number per key (the TAT, integer µs), as described in
  *   `src/stores/rate-limit-store.ts`; a JavaScript call runs to completion, so every decision is atomic.
  * - **Bounded**: at most `maxKeys` keys. When full, a new key first evicts the keys whose TAT is in
- *   the past at `clock()` (evicting those loses nothing), then the least recently used (the one
- *   consumed longest ago, allowed or denied). Evicting a live key forgets its usage: that client
- *   gets a full burst again; size `maxKeys` above the number of clients active within one burst window.
+ *   the past at `clock()` (evicting those loses nothing), then one live key by **second chance**
+ *   (the CLOCK approximation of least recently used): keys are kept in the order they were placed;
+ *   a consume (allowed or denied) only marks its key as used, in place. Eviction walks from the
+ *   oldest placement: a marked key is unmarked and placed again at the end, the first unmarked key
+ *   (not consumed since it was last placed) is evicted. So a key consumed since the previous sweep
+ *   passed it is never evicted before one that was not; among unused keys the one placed longest
+ *   ago goes first. Each consume moves its key at most once, so eviction costs O(1) amortized.
+ *   Evicting a live key forgets its usage: that client gets a full burst again; size `maxKeys`
+ *   above the number of clients active within one burst window.
  *
  * @example
  * const store = memoryRateLimitStore({ maxKeys: 10_000 });
@@ -48,9 +55,17 @@ export function memoryRateLimitStore(options: MemoryRateLimitStoreOptions = {}):
   return new MemoryRateLimitStore(maxKeys, clock);
 }
 
+/** One key's state, updated in place by every consume (no reordering of the Map on the hot path). */
+interface Entry {
+  /** The TAT, integer µs. */
+  tat: number;
+  /** Consumed since it was last placed at the end of the Map (second chance when evicting). */
+  used: boolean;
+}
+
 class MemoryRateLimitStore implements RateLimitStore {
-  /** TAT (µs) per key, least recently used first: every consume moves its key to the end. */
-  private readonly tats = new Map<string, number>();
+  /** State per key, in the order the keys were placed (see `makeRoom`). */
+  private readonly entries = new Map<string, Entry>();
   /** A lower bound of every stored TAT: before it, no TAT is past, so a full store skips the sweep. */
   private earliestTat = Infinity;
 
@@ -60,45 +75,58 @@ class MemoryRateLimitStore implements RateLimitStore {
   ) {}
 
   async consume(key: string, limit: GcraLimit, now: number, cost = 1): Promise<RateLimitDecision> {
-    const request = gcraRequest(key, limit, now, cost);
-    const stored = this.tats.get(key);
-    const outcome = gcraDecide(effectiveTat(stored, request), request);
-    if (stored !== undefined) this.tats.delete(key);
-    else if (outcome.newTatUs !== undefined) this.makeRoom();
-    const next = outcome.newTatUs ?? stored;
-    if (next !== undefined) {
-      this.tats.set(key, next);
-      this.earliestTat = Math.min(this.earliestTat, next);
+    const intervalUs = gcraCheck(key, limit, now, cost);
+    const nowUs = Math.round(now * 1000);
+    const entry = this.entries.get(key);
+    // tat = max(stored ?? now, now): a TAT in the past is as good as none.
+    const tat = entry !== undefined && entry.tat > nowUs ? entry.tat : nowUs;
+    const decision = gcraDecision(tat, nowUs, intervalUs, intervalUs * limit.burst, cost);
+    if (entry !== undefined) {
+      entry.used = true;
+      if (decision.allowed) entry.tat = tat + intervalUs * cost;
+    } else if (decision.allowed) {
+      this.makeRoom();
+      const next = tat + intervalUs * cost;
+      this.entries.set(key, { tat: next, used: false });
+      if (next < this.earliestTat) this.earliestTat = next;
     }
-    return outcome.decision;
+    return decision;
   }
 
   async reset(key: string): Promise<void> {
     assertRateLimitKey(key);
-    this.tats.delete(key);
+    this.entries.delete(key);
   }
 
   async close(): Promise<void> {
-    this.tats.clear();
+    this.entries.clear();
     this.earliestTat = Infinity;
   }
 
-  /** Frees one slot when full: keys whose TAT is past first, then the least recently used. */
+  /**
+   * Frees one slot when full: keys whose TAT is past first, then by second chance (a key used since
+   * it was placed is unmarked and placed again at the end; the first unused one is evicted).
+   */
   private makeRoom(): void {
-    if (this.tats.size < this.maxKeys) return;
+    const entries = this.entries;
+    if (entries.size < this.maxKeys) return;
     const nowUs = Math.round(this.clock() * 1000);
     if (nowUs >= this.earliestTat) {
       let earliest = Infinity;
-      for (const [key, tat] of this.tats) {
-        if (tat <= nowUs) this.tats.delete(key);
-        else earliest = Math.min(earliest, tat);
+      for (const [key, entry] of entries) {
+        if (entry.tat <= nowUs) entries.delete(key);
+        else if (entry.tat < earliest) earliest = entry.tat;
       }
       this.earliestTat = earliest;
     }
-    while (this.tats.size >= this.maxKeys) {
-      const oldest = this.tats.keys().next();
-      if (oldest.done === true) break;
-      this.tats.delete(oldest.value);
+    while (entries.size >= this.maxKeys) {
+      // Terminates: every key moved is unmarked, so within one pass over the Map an unmarked key comes up.
+      for (const [key, entry] of entries) {
+        entries.delete(key);
+        if (!entry.used) break;
+        entry.used = false;
+        entries.set(key, entry);
+      }
     }
   }
 }

@@ -56,27 +56,30 @@ function isNoScript(error: unknown): boolean {
   return error instanceof Error && error.message.startsWith('NOSCRIPT');
 }
 
-/** EVALSHA, then EVAL when the server's script cache lacks the script. */
-function cached(evalsha: (sha1: string) => Promise<unknown>, evaluate: (source: string) => Promise<unknown>): (script: LuaScript) => Promise<unknown> {
-  return async (script) => {
-    try {
-      return await evalsha(script.sha1);
-    } catch (error) {
-      if (!isNoScript(error)) throw error;
-      return evaluate(script.source);
-    }
-  };
+/**
+ * EVALSHA, then EVAL when the server's script cache lacks the script: `evalsha()` and, only when it
+ * fails with NOSCRIPT, `evaluate()`. Always a promise, even when the client throws.
+ */
+function cached(script: LuaScript, evalsha: () => Promise<unknown>, evaluate: (source: string) => Promise<unknown>): Promise<unknown> {
+  let sent: Promise<unknown>;
+  try {
+    sent = evalsha();
+  } catch (error) {
+    return Promise.reject(error as Error); // a client that throws instead of rejecting (closed)
+  }
+  return sent.catch((error: unknown) => {
+    if (!isNoScript(error)) throw error;
+    return evaluate(script.source);
+  });
 }
 
 /** Wraps a node-redis client (`createClient()` / `createCluster()` of `redis` v4+). */
 export function fromNodeRedis(client: NodeRedisLike): RedisScriptClient {
   return {
     evalScript(script, keys, args) {
-      const options = { keys: [...keys], arguments: [...args] };
-      return cached(
-        (sha1) => client.evalSha(sha1, options),
-        (source) => client.eval(source, options),
-      )(script);
+      // node-redis only reads the arrays (it copies them into the command it sends).
+      const options = { keys: keys as string[], arguments: args as string[] };
+      return cached(script, () => client.evalSha(script.sha1, options), (source) => client.eval(source, options));
     },
   };
 }
@@ -87,10 +90,8 @@ export function fromIoredis(client: IoredisLike): RedisScriptClient {
   return {
     ...(keyPrefix ? { keyPrefix: typeof keyPrefix === 'string' ? keyPrefix : Buffer.from(keyPrefix).toString('utf8') } : {}),
     evalScript(script, keys, args) {
-      return cached(
-        (sha1) => client.evalsha(sha1, keys.length, ...keys, ...args),
-        (source) => client.eval(source, keys.length, ...keys, ...args),
-      )(script);
+      const keysAndArgs = keys.concat(args);
+      return cached(script, () => client.evalsha(script.sha1, keys.length, ...keysAndArgs), (source) => client.eval(source, keys.length, ...keysAndArgs));
     },
   };
 }

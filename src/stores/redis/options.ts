@@ -71,14 +71,102 @@ export function readRedisStoreOptions(options: RedisStoreOptions, title: string)
   return { client: client as RedisScriptClient, prefix, timeoutMs };
 }
 
-/** `pending`, or a rejection after `ms` (the timer never keeps the process alive). */
+/**
+ * `pending`, or a rejection `Redis did not answer within <ms> ms` after `ms` (the timer never keeps
+ * the process alive).
+ *
+ * Cheap per call: no timer, no `Promise.race`. The deadlines of every pending operation with the
+ * same `ms` fall in the order the operations started, so they wait in one queue per `ms` (a doubly
+ * linked list: an operation that settles unlinks itself in O(1)), and ONE unref'd timer per queue
+ * is armed for its oldest deadline; when it fires it rejects every operation past its deadline and
+ * re-arms itself for the next one. A timeout therefore fires when a per-call timer would (never
+ * before `ms`), while a busy store creates about one timer per `ms` instead of one per operation.
+ */
 export function withTimeout<T>(pending: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
-    timer.unref();
+  return new Promise<T>((resolve, reject) => {
+    const queue = deadlineQueue(ms);
+    const waiter = queue.add(reject);
+    pending.then(
+      (value) => {
+        queue.remove(waiter);
+        resolve(value);
+      },
+      (error: unknown) => {
+        queue.remove(waiter);
+        reject(error);
+      },
+    );
   });
-  return Promise.race([pending, expired]).finally(() => clearTimeout(timer));
+}
+
+/** One pending operation in a {@link DeadlineQueue}. */
+interface Waiter {
+  readonly deadline: number;
+  reject: ((error: Error) => void) | undefined;
+  prev: Waiter | undefined;
+  next: Waiter | undefined;
+}
+
+/** The pending operations of one timeout length, oldest deadline first, and the one timer that expires them. */
+class DeadlineQueue {
+  #head: Waiter | undefined;
+  #tail: Waiter | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  /** When the armed timer fires (performance.now() ms), to know whether it must be re-armed. */
+  #timerAt = Infinity;
+
+  constructor(readonly ms: number) {}
+
+  add(reject: (error: Error) => void): Waiter {
+    const waiter: Waiter = { deadline: performance.now() + this.ms, reject, prev: this.#tail, next: undefined };
+    if (this.#tail === undefined) this.#head = waiter;
+    else this.#tail.next = waiter;
+    this.#tail = waiter;
+    // Deadlines only grow along the queue: a timer already armed fires no later than this one's.
+    if (this.#timer === undefined) this.#arm(waiter.deadline);
+    return waiter;
+  }
+
+  remove(waiter: Waiter): void {
+    if (waiter.reject === undefined) return; // already expired
+    waiter.reject = undefined;
+    if (waiter.prev === undefined) this.#head = waiter.next;
+    else waiter.prev.next = waiter.next;
+    if (waiter.next === undefined) this.#tail = waiter.prev;
+    else waiter.next.prev = waiter.prev;
+    waiter.prev = undefined;
+    waiter.next = undefined;
+  }
+
+  #arm(at: number): void {
+    this.#timerAt = at;
+    this.#timer = setTimeout(() => this.#expire(), Math.max(0, Math.ceil(at - performance.now())));
+    this.#timer.unref();
+  }
+
+  #expire(): void {
+    this.#timer = undefined;
+    this.#timerAt = Infinity;
+    const now = performance.now();
+    let waiter = this.#head;
+    while (waiter !== undefined && waiter.deadline <= now) {
+      const reject = waiter.reject;
+      const next = waiter.next;
+      this.remove(waiter);
+      reject?.(new Error(`Redis did not answer within ${this.ms} ms`));
+      waiter = next;
+    }
+    if (this.#head !== undefined && this.#head.deadline < this.#timerAt) this.#arm(this.#head.deadline);
+  }
+}
+
+/** The queue per timeout length (a handful: one per configured timeout). */
+const deadlineQueues = new Map<number, DeadlineQueue>();
+
+function deadlineQueue(ms: number): DeadlineQueue {
+  let queue = deadlineQueues.get(ms);
+  if (queue === undefined) deadlineQueues.set(ms, (queue = new DeadlineQueue(ms)));
+  return queue;
 }
 
 /** No whitespace or control characters: a prefix shows up in every key an operator reads. */

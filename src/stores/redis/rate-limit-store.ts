@@ -4,7 +4,7 @@
  */
 
 import { show } from '../../core/config-error.js';
-import { assertRateLimitKey, gcraDecide, gcraRequest } from '../rate-limit-store.js';
+import { assertRateLimitKey, gcraCheck, gcraDecision } from '../rate-limit-store.js';
 import type { GcraLimit, RateLimitDecision, RateLimitStore } from '../rate-limit-store.js';
 import { luaScript } from './client.js';
 import type { LuaScript, RedisScriptClient } from './client.js';
@@ -17,25 +17,20 @@ export type RedisRateLimitStoreOptions = RedisStoreOptions;
 /**
  * One GCRA decision, atomic on the server. KEYS[1] = `<prefix>rl:<key>`, holding the TAT as a
  * decimal integer of microseconds. ARGV = now, interval, burst window (µs, integers) and cost.
- * Every value stays below 2^53, so Lua's doubles compute exactly; numbers are written with
- * `%.0f` (Lua's tostring would keep only 14 digits). Returns { allowed (1/0), effective TAT }; the
+ * Every value stays below 2^53, so Lua's doubles compute exactly; the stored numbers are written
+ * with `%.0f` (Lua's tostring would keep only 14 digits). Returns { allowed (1/0), effective TAT }
+ * as two INTEGER replies: Redis converts a Lua number to an integer reply by truncation, exact here
+ * since the TAT is a whole number below 2^53 (no `%.0f` and no bulk string for the reply). The
  * caller derives the decision from the TAT with the same code as the other backends.
  */
 const CONSUME: LuaScript = luaScript(`
 local now = tonumber(ARGV[1])
-local tat = now
-local stored = redis.call('GET', KEYS[1])
-if stored then
-  local s = tonumber(stored)
-  if s and s > now then tat = s end
-end
-local new_tat = tat + tonumber(ARGV[2]) * tonumber(ARGV[4])
-local used = new_tat - now
-if used > tonumber(ARGV[3]) then
-  return {0, string.format('%.0f', tat)}
-end
-redis.call('SET', KEYS[1], string.format('%.0f', new_tat), 'PX', string.format('%.0f', math.ceil(used / 1000)))
-return {1, string.format('%.0f', tat)}
+local tat = tonumber(redis.call('GET', KEYS[1]) or 0)
+if not tat or tat < now then tat = now end
+local used = tat + tonumber(ARGV[2]) * tonumber(ARGV[4]) - now
+if used > tonumber(ARGV[3]) then return {0, tat} end
+redis.call('SET', KEYS[1], string.format('%.0f', now + used), 'PX', string.format('%.0f', math.ceil(used / 1000)))
+return {1, tat}
 `);
 
 /**
@@ -69,6 +64,11 @@ return 1`);
 
 class RedisRateLimitStore implements RateLimitStore {
   #closed = false;
+  /** The last limit's interval and burst window (µs) and their decimal strings, reused while the limit stays the same. */
+  #intervalUs = NaN;
+  #windowUs = NaN;
+  #intervalArg = '';
+  #windowArg = '';
 
   constructor(
     readonly client: RedisScriptClient,
@@ -77,15 +77,22 @@ class RedisRateLimitStore implements RateLimitStore {
   ) {}
 
   async consume(key: string, limit: GcraLimit, now: number, cost = 1): Promise<RateLimitDecision> {
-    const request = gcraRequest(key, limit, now, cost);
-    const args = [request.nowUs, request.intervalUs, request.windowUs, request.cost].map(String);
-    const reply = await this.#run(CONSUME, [this.#key(key)], args);
+    const intervalUs = gcraCheck(key, limit, now, cost);
+    const nowUs = Math.round(now * 1000);
+    const windowUs = intervalUs * limit.burst;
+    if (intervalUs !== this.#intervalUs || windowUs !== this.#windowUs) {
+      this.#intervalUs = intervalUs;
+      this.#windowUs = windowUs;
+      this.#intervalArg = String(intervalUs);
+      this.#windowArg = String(windowUs);
+    }
+    const reply = await this.#run(CONSUME, [`${this.prefix}rl:${key}`], [String(nowUs), this.#intervalArg, this.#windowArg, cost === 1 ? '1' : String(cost)]);
     if (!Array.isArray(reply) || reply.length !== 2) throw new Error(`Redis rate limit store: unexpected reply ${show(reply)}.`);
-    const outcome = gcraDecide(Number(reply[1]), request);
-    if (outcome.decision.allowed !== (Number(reply[0]) === 1)) {
+    const decision = gcraDecision(Number(reply[1]), nowUs, intervalUs, windowUs, cost);
+    if (decision.allowed !== (Number(reply[0]) === 1)) {
       throw new Error('Redis rate limit store: the server and this process decided differently; is another version of the store writing these keys?');
     }
-    return outcome.decision;
+    return decision;
   }
 
   async reset(key: string): Promise<void> {
