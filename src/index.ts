@@ -37,3 +37,8 @@ export type { IpRules } from './transport/ip-list.js';
 export type { RolesOptions, AccessRequirement } from './guards/roles.js';
 export type { InternalSecretOptions } from './core/options.js';
 export type { ApiKeysOptions, ApiKeyRequirement, ApiKeyIdentity } from './transport/api-key-guard.js';
+/** Makes an API key in code, as `aegis key create` does: the key (shown once) and its stored line. */
+export { createApiKey } from './api-keys/api-keys.js';
+export type { CreateApiKeyOptions, StoredApiKey } from './api-keys/api-keys.js';
+export type { SignatureOptions } from './guards/signature-guard.js';
+export type { IdempotencyOptions, IdempotencyRouteOption } from './idempotency/options.js';

@@ -17,7 +17,7 @@ const SUBPATHS = Object.keys((JSON.parse(readFileSync(join(root, 'package.json')
   .filter((key) => key !== './package.json' && !key.endsWith('.json'))
   .map((key) => (key === '.' ? 'aegis' : `aegis/${key.slice(2)}`));
 const EXPECTED_EXPORTS: Record<string, string[]> = {
-  aegis: ['AegisConfigError', 'AegisPolicy', 'AegisRejection', 'aegis', 'isAegisPolicy', 'parseDuration', 'parseRate', 'parseSize'],
+  aegis: ['AegisConfigError', 'AegisPolicy', 'AegisRejection', 'aegis', 'createApiKey', 'isAegisPolicy', 'parseDuration', 'parseRate', 'parseSize'],
   'aegis/express': ['aegisMiddleware', 'getAegisContext'],
   'aegis/node': ['applyServerLimits', 'createServer', 'getAegisContext', 'serverOptions', 'withAegis'],
   'aegis/headers': ['DEFAULT_DENIED', 'FLAG_DIRECTIVES', 'KNOWN_FEATURES', 'REFERRER_POLICIES', 'SOURCE_DIRECTIVES', 'TOKEN_DIRECTIVES', 'createNonce'],
@@ -28,9 +28,29 @@ const EXPECTED_EXPORTS: Record<string, string[]> = {
   'aegis/config': ['MIN_SECRET_BITS', 'Secret', 'SecretRing', 'assessSecret', 'configMeta', 'generateSecret', 'isSecret', 'isSecretRing', 'loadConfig', 'parseDotenv'],
   'aegis/checks': ['AegisProductionError', 'CHECKS', 'assertProductionReady', 'atLeast', 'certificateFacts', 'deploymentFindings', 'formatFinding', 'processDebugFacts', 'runChecks', 'summarise'],
   'aegis/scan': ['GRADES', 'SCAN_CATEGORIES', 'SCAN_SCHEMA_VERSION', 'expectedHeaders', 'formatScanHtml', 'formatScanJson', 'formatScanSarif', 'formatScanText', 'gradeScan', 'policyDrift', 'scan', 'scanAll', 'scanTargetUrl'],
-  'aegis/stores': ['MAX_RATE_LIMIT_KEY_LENGTH', 'SessionIdTaken', 'memoryRateLimitStore', 'memorySessionStore', 'redisRateLimitStore', 'redisSessionStore', 'sqliteRateLimitStore', 'sqliteSessionStore'],
+  'aegis/stores': [
+    'IdempotencyStoreFullError',
+    'MAX_IDEMPOTENCY_KEY_LENGTH',
+    'MAX_NONCE_LENGTH',
+    'MAX_RATE_LIMIT_KEY_LENGTH',
+    'NonceStoreFullError',
+    'SessionIdTaken',
+    'memoryIdempotencyStore',
+    'memoryNonceStore',
+    'memoryRateLimitStore',
+    'memorySessionStore',
+    'redisIdempotencyStore',
+    'redisNonceStore',
+    'redisRateLimitStore',
+    'redisSessionStore',
+    'sqliteIdempotencyStore',
+    'sqliteNonceStore',
+    'sqliteRateLimitStore',
+    'sqliteSessionStore',
+  ],
   'aegis/sessions': ['CSRF_SESSION_KEY', 'SESSION_ID_BYTES', 'SessionStoreError', 'createSessionManager', 'csrfFieldHtml', 'generateSessionId', 'readCookie', 'serializeSessionCookie', 'sessionCsrfToken', 'signSessionId', 'verifySessionCookie'],
   'aegis/csrf': ['auditCsrfExemptions', 'checkCsrf', 'checkCsrfOrigin', 'checkCsrfToken', 'checkRequestOrigin', 'createCsrfToken', 'csrfRejection', 'formatCsrfAudit', 'isSafeMethod', 'matchExemption', 'readSubmittedToken', 'resolveCsrfOptions', 'signDoubleSubmit', 'tokensEqual', 'verifyDoubleSubmit'],
+  'aegis/signing': ['ACCEPT_SIGNATURE_HINT', 'DEFAULT_SIGNATURE_WINDOW_MS', 'MIN_KEY_BYTES', 'REQUIRED_COMPONENTS', 'SIGNATURE_ALGORITHM', 'SIGNATURE_LABEL', 'compileSigningKeys', 'contentDigest', 'createSignedFetch', 'isValidKeyId', 'signRequest', 'verifyRequestSignature'],
   'aegis/cors': ['checkOrigin', 'checkOrigins', 'compileCors', 'corsAllowsOrigin', 'decideCors', 'resolveCorsOptions'],
 };
 

@@ -2,7 +2,7 @@
 import type { Express } from 'express';
 import type { AegisOptions, AegisPolicy } from 'aegis';
 import type { Secret } from 'aegis/config';
-import type { SessionStore } from 'aegis/stores';
+import type { IdempotencyStore, NonceStore, RateLimitStore, SessionStore } from 'aegis/stores';
 
 /** The exact body of `GET /api/status`. */
 export declare const STATUS: Readonly<{ service: 'aegis-demo'; status: 'ok' }>;
@@ -16,6 +16,21 @@ export interface DemoOptions extends AegisOptions {
   sessionStore?: SessionStore;
   /** The key that signs the session cookie: 32 random bytes, base64url (default: a random one). Ignored when `sessions` is given. */
   sessionKey?: string | Secret;
+  /** The SMS gateway API's stores and secrets (api.js). Stores default to memory ones; without `internalSecret` /ops/* answers 503, without `webhookKey` the webhook does. */
+  api?: DemoApiOptions;
+}
+
+/** What the demo's API needs (api.js). */
+export interface DemoApiOptions {
+  rateLimitStore?: RateLimitStore;
+  nonceStore?: NonceStore;
+  idempotencyStore?: IdempotencyStore;
+  /** Stored API key lines (`aegis key create`). Default: none (every API call 401). */
+  apiKeys?: readonly string[];
+  /** The X-Internal-Secret of /ops/*. */
+  internalSecret?: string;
+  /** The key the webhook's sender signs with (key id `sms-provider`). */
+  webhookKey?: string;
 }
 
 /**

@@ -3,15 +3,18 @@
  * serves it over HTTPS with `serve()`; the tests build the same app, so what they prove holds for
  * the demo itself.
  *
- * Besides the pages about headers, it has sign-in with server-side sessions: a demo user whose
- * password is kept only as a scrypt hash, an account page with a CSRF-protected form, the list of
- * the user's sessions (each can be signed out) and "sign out everywhere".
+ * Besides the pages about headers, it has sign-in with server-side sessions: two demo users whose
+ * passwords are kept only as scrypt hashes, an account page with a CSRF-protected form, the list of
+ * the user's sessions (each can be signed out) and "sign out everywhere"; and an SMS gateway API
+ * with API keys, rate limits, idempotency keys, a signed webhook, an operations endpoint behind
+ * the internal secret and an admin page behind a role (api.js).
  */
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import express from 'express';
 import { aegis } from 'aegis';
 import { aegisMiddleware } from 'aegis/express';
-import { memorySessionStore } from 'aegis/stores';
+import { memoryIdempotencyStore, memoryNonceStore, memoryRateLimitStore, memorySessionStore } from 'aegis/stores';
+import { apiPolicy, apiRoutes } from './api.js';
 import { accountPage, blockedPage, homePage, loginPage, NOTE_MAX_LENGTH, signInOffPage, STYLESHEET } from './pages.js';
 
 /** The exact body of `GET /api/status`. */
@@ -23,7 +26,10 @@ export const STATUS = Object.freeze({ service: 'aegis-demo', status: 'ok' });
  * `scrypt$N=…,r=…,p=…$<salt>$<hash>` (base64url). N = 2^17, r = 8, p = 1 is OWASP's minimum for
  * scrypt: about half a second and 128 MiB per attempt, which is what makes guessing slow.
  */
-const USERS = new Map([['demo', { id: 'demo', passwordHash: 'scrypt$N=131072,r=8,p=1$EWtOOD0kcZLcCeQ-izdqsg$iihMRhYcu55bUGg3n54lqse6dHGyxfWQW8S0o6E0pME' }]]);
+const USERS = new Map([
+  ['demo', { id: 'demo', roles: ['admin'], passwordHash: 'scrypt$N=131072,r=8,p=1$EWtOOD0kcZLcCeQ-izdqsg$iihMRhYcu55bUGg3n54lqse6dHGyxfWQW8S0o6E0pME' }],
+  ['reader', { id: 'reader', roles: ['viewer'], passwordHash: 'scrypt$N=131072,r=8,p=1$rMIhRzpQVeleMfXx757pIg$SHq78C-gV1Y_5CHFTKF_wxMhsYaLQB7EMRDVxkaR6xQ' }],
+]);
 
 /**
  * Checked instead when the user name is unknown, so that a wrong name costs the same time as a
@@ -47,7 +53,7 @@ const USER_AGENT_MAX_LENGTH = 120;
  * @returns {{ app: import('express').Express, policy: import('aegis').AegisPolicy }}
  */
 export function createDemo(options = {}) {
-  const { sessionStore, sessionKey, ...aegisOptions } = options;
+  const { sessionStore, sessionKey, api = {}, ...aegisOptions } = options;
   const sessions =
     aegisOptions.sessions !== undefined
       ? aegisOptions.sessions
@@ -55,7 +61,16 @@ export function createDemo(options = {}) {
   // One policy, compiled once: defaults everywhere (strict CSP with a nonce, X-Frame-Options DENY,
   // Host allowlist of localhost names in development, the CSP report endpoint, CSRF checks of
   // every POST…), plus the sessions.
-  const policy = aegis({ ...aegisOptions, sessions });
+  const apiSetup = {
+    rateLimitStore: api.rateLimitStore ?? memoryRateLimitStore(),
+    nonceStore: api.nonceStore ?? memoryNonceStore(),
+    idempotencyStore: api.idempotencyStore ?? memoryIdempotencyStore(),
+    apiKeys: api.apiKeys ?? [],
+    internalSecret: api.internalSecret,
+    webhookKey: api.webhookKey,
+    roles: (userId) => USERS.get(userId)?.roles ?? [],
+  };
+  const policy = aegis({ ...apiPolicy(apiSetup), ...aegisOptions, sessions });
   const app = express();
 
   // Mounted first, so that every response (pages, API, 404) gets the headers and every request
@@ -63,7 +78,8 @@ export function createDemo(options = {}) {
   // answered here too: it turns browser reports into `csp.violation` events. Under serve() (see
   // server.js) the server has already done all this before Express runs: the middleware then
   // only exposes the nonce as `res.locals.cspNonce` and removes what Express adds (X-Powered-By).
-  app.use(aegisMiddleware(policy));
+  const security = aegisMiddleware(policy);
+  app.use(security);
 
   // A nonce'd inline script that runs, and a fetch() to the JSON API (allowed by default-src 'self').
   app.get('/', (_req, res) => {
@@ -96,6 +112,7 @@ export function createDemo(options = {}) {
   });
 
   signInRoutes(app, policy);
+  apiRoutes(app, security, apiSetup);
 
   app.use((_req, res) => {
     res.status(404).type('text').send('Not found\n');

@@ -187,3 +187,23 @@ ${items}
 export function signInOffPage() {
   return layout('Sign-in is off', `<p class="warning">${escapeHtml(SIGN_IN_OFF_TEXT)}</p>\n<p><a href="/">Back to the home page</a></p>`);
 }
+
+/** A second demo user, without the admin role: `/admin` answers it 403. */
+export const READER_USER_NAME = 'reader';
+export const READER_PASSWORD = 'reader-horse-battery';
+
+/**
+ * `/admin` (role admin only): the last messages the API accepted, numbers masked, and a count of
+ * payments. Nothing here is secret; it shows that the role check ran before the page.
+ * @param {{ messages: Array<{ id: string, to: string, length: number, key: string, status: string }>, payments: number }} options
+ */
+export function adminPage({ messages, payments }) {
+  const rows = messages.map((m) => `<tr><td>${escapeHtml(m.id)}</td><td>${escapeHtml(m.to)}</td><td>${m.length}</td><td>${escapeHtml(m.key)}</td><td>${escapeHtml(m.status)}</td></tr>`).join('\n');
+  return layout(
+    'Administration',
+    `<p id="payments">Payments captured: ${payments}.</p>
+<h2>Latest messages</h2>
+${messages.length === 0 ? '<p id="messages">No message yet.</p>' : `<table id="messages">\n<tr><th>Id</th><th>To</th><th>Characters</th><th>API key</th><th>Status</th></tr>\n${rows}\n</table>`}
+<p><a href="/account">Your account</a></p>`,
+  );
+}

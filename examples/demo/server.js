@@ -14,6 +14,11 @@
  *                      signs out any other one (POST /account/sessions/revoke) and "Sign out
  *                      everywhere" (POST /account/sign-out-everywhere); without a session: 303 to /login
  *   POST /logout       ends this session and clears its cookie
+ *   /login as "reader"  password "reader-horse-battery": a user without the admin role
+ *   /admin             the role admin only: 401 when nobody is signed in, 403 for "reader"
+ *   POST /api/sms, POST /api/sms/bulk, POST /api/payments, GET /ops/queue, POST /webhooks/delivery
+ *                      the SMS gateway API: API keys, rate limits, idempotency keys, the internal
+ *                      secret and a signed webhook (see api.js, and the README's demo section)
  *   /_aegis/csp-report Aegis' built-in endpoint for those reports (POST only)
  *   /_aegis/csrf-token Aegis' built-in CSRF token endpoint for scripts ({"token", "headerName"})
  *
@@ -46,6 +51,18 @@
  *                      not sign everyone out; it says so on stderr. In production the demo never
  *                      makes up a key: without SESSION_KEY it starts with sign-in turned off (the
  *                      sign-in pages answer 503) and says so on stderr.
+ *   API_KEYS           the API keys the API accepts: the stored lines `npx aegis key create --scopes
+ *                      sms.send,sms.bulk,payments` prints, separated by commas or new lines. Outside
+ *                      production, when unset, the demo makes one key and keeps it in demo-api-key.json
+ *                      next to the SQLite file (the key itself is in that file, for local use).
+ *   INTERNAL_SECRET    the X-Internal-Secret of /ops/* (32 random bytes, base64url); outside
+ *                      production, when unset, made and kept in demo-internal-secret.key. In
+ *                      production without it /ops/* is not served (503).
+ *   WEBHOOK_SIGNING_KEY  the key the SMS provider signs delivery receipts with (key id "sms-provider");
+ *                      made and kept in demo-webhook.key outside production; without it in
+ *                      production the webhook answers 503.
+ *   Rate-limit counters, webhook nonces and idempotency keys live in Redis with REDIS_URL, else in
+ *   the SQLite file demo-api.db next to the session database.
  *
  * Output: one line on stdout saying where it listens, then one JSON line per security event.
  * Events carry the request id, client IP, method, path, status and reason, plus a few safe facts
@@ -60,9 +77,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
-import { aegis } from 'aegis';
+import { aegis, createApiKey } from 'aegis';
 import { serve } from 'aegis/serve';
-import { redisSessionStore, sqliteSessionStore } from 'aegis/stores';
+import { redisIdempotencyStore, redisNonceStore, redisRateLimitStore, redisSessionStore, sqliteIdempotencyStore, sqliteNonceStore, sqliteRateLimitStore, sqliteSessionStore } from 'aegis/stores';
+import { API_SCOPES } from './api.js';
 import { createDemo } from './app.js';
 
 const port = readPort('PORT', 8443);
@@ -77,13 +95,24 @@ const tls = process.env.TLS_CERT && process.env.TLS_KEY ? { cert: process.env.TL
 // with the same settings (which also explains and exits here when production lacks `hosts`).
 const production = startOrExplain(() => aegis({ quiet: true, sessions: false, ...(hosts ? { hosts } : {}) })).profile === 'production';
 const sessionDb = process.env.SESSION_DB || '.aegis/demo-sessions.db';
-const key = sessionKey();
-const redis = key && process.env.REDIS_URL ? await connectRedis(process.env.REDIS_URL) : undefined;
-const store = key ? (redis ? redisSessionStore({ client: redis }) : openSqlite(sessionDb)) : undefined;
-const { app, policy } = startOrExplain(() => createDemo({ ...(hosts ? { hosts } : {}), ...(store && key ? { sessionStore: store, sessionKey: key.value } : { sessions: false }) }));
+const dataDir = dirname(sessionDb);
+const key = keptSecret('SESSION_KEY', 'demo-session.key', 'session key');
+const internalSecret = keptSecret('INTERNAL_SECRET', 'demo-internal-secret.key', 'internal secret');
+const webhookKey = keptSecret('WEBHOOK_SIGNING_KEY', 'demo-webhook.key', 'webhook signing key');
+const apiKeys = readApiKeys();
+const redis = process.env.REDIS_URL ? await connectRedis(process.env.REDIS_URL) : undefined;
+const store = key ? (redis ? redisSessionStore({ client: redis }) : openSqlite(sessionDb, (file) => sqliteSessionStore({ file }))) : undefined;
+const apiDb = join(dataDir, 'demo-api.db');
+const apiStores = redis
+  ? { rateLimitStore: redisRateLimitStore({ client: redis }), nonceStore: redisNonceStore({ client: redis }), idempotencyStore: redisIdempotencyStore({ client: redis }) }
+  : openSqlite(apiDb, (file) => ({ rateLimitStore: sqliteRateLimitStore({ file }), nonceStore: sqliteNonceStore({ file }), idempotencyStore: sqliteIdempotencyStore({ file }) }));
+const api = { ...apiStores, apiKeys: apiKeys.lines, internalSecret: internalSecret?.value, webhookKey: webhookKey?.value };
+const { app, policy } = startOrExplain(() => createDemo({ ...(hosts ? { hosts } : {}), api, ...(store && key ? { sessionStore: store, sessionKey: key.value } : { sessions: false }) }));
 // After the policy's own notice (the development profile), which comes first on stderr.
-if (key?.notice) process.stderr.write(key.notice);
+for (const notice of [key?.notice, internalSecret?.notice, webhookKey?.notice, apiKeys.notice]) if (notice) process.stderr.write(notice);
 if (!key) process.stderr.write('[demo] SESSION_KEY is not set: sign-in is turned off (its pages answer 503). Set it to 32 random bytes, base64url (`npx aegis secret`), to turn it on.\n');
+if (!internalSecret) process.stderr.write('[demo] INTERNAL_SECRET is not set: /ops/* is not served (503).\n');
+if (!webhookKey) process.stderr.write('[demo] WEBHOOK_SIGNING_KEY is not set: the delivery webhook answers 503.\n');
 
 // Every security event (rejected Host, oversized body, CSP violation, HTTPS redirect…) as one JSON line.
 policy.on('*', (event) => {
@@ -123,7 +152,7 @@ const stop = () => {
   stopping = true;
   server
     .close()
-    .then(() => store?.close?.())
+    .then(() => Promise.all([store?.close?.(), ...Object.values(apiStores).map((s) => s.close())]))
     .then(() => (redis?.isReady ? redis.close() : redis?.destroy()))
     .catch((error) => console.error(`Aegis demo: while closing: ${error instanceof Error ? error.message : String(error)}`))
     .finally(() => process.exit(0));
@@ -146,16 +175,17 @@ function startOrExplain(build) {
 }
 
 /**
- * The key that signs session cookies, as `{ value, notice? }`: SESSION_KEY; outside production
- * the key kept next to the SQLite file (made on first start); in production without SESSION_KEY,
- * `undefined` (sign-in off). `notice` is what to print on stderr once the policy is built.
+ * A secret from the environment variable `name`, as `{ value, notice? }`. Outside production, when
+ * it is unset, the one kept in `fileName` next to the SQLite file (made on first start, readable
+ * by its owner only), so that a restart keeps it; `notice` says so. In production without the
+ * variable: `undefined` (the feature that needs it is off).
  */
-function sessionKey() {
-  if (process.env.SESSION_KEY) return { value: process.env.SESSION_KEY };
+function keptSecret(name, fileName, label) {
+  if (process.env[name]) return { value: process.env[name] };
   if (production) return undefined;
-  const file = join(dirname(sessionDb), 'demo-session.key');
+  const file = join(dataDir, fileName);
   try {
-    mkdirSync(dirname(file), { recursive: true });
+    mkdirSync(dataDir, { recursive: true });
     let made = false;
     try {
       // 'wx': only when it does not exist yet, so two demos started at once agree on one key.
@@ -166,24 +196,49 @@ function sessionKey() {
     }
     const value = readFileSync(file, 'utf8').trim();
     if (!/^[A-Za-z0-9_-]{43}$/.test(value)) {
-      console.error(`${file} does not hold a key made by the demo: delete it (every session then ends), or set SESSION_KEY.`);
+      console.error(`${file} does not hold a key made by the demo: delete it, or set ${name}.`);
       process.exit(1);
     }
-    const how = made ? 'made a new session key in' : 'using the session key kept in';
-    return { value, notice: `[demo] SESSION_KEY is not set: ${how} ${file} (development only; in production set SESSION_KEY, e.g. from \`npx aegis secret\`).\n` };
+    const how = made ? `made a new ${label} in` : `using the ${label} kept in`;
+    return { value, notice: `[demo] ${name} is not set: ${how} ${file} (development only; in production set ${name}, e.g. from \`npx aegis secret\`).\n` };
   } catch (error) {
-    console.error(`Aegis demo could not keep its session key in ${file}: ${error instanceof Error ? error.message : String(error)}. Set SESSION_KEY instead.`);
+    console.error(`Aegis demo could not keep its ${label} in ${file}: ${error instanceof Error ? error.message : String(error)}. Set ${name} instead.`);
     process.exit(1);
   }
 }
 
-/** The SQLite session store in `file`, its directory created; or a message and exit 1. */
-function openSqlite(file) {
+/**
+ * The API keys' stored lines, as `{ lines, notice? }`: API_KEYS (comma- or newline-separated);
+ * outside production, when unset, one key made for local use and kept (key and stored line) in
+ * demo-api-key.json next to the SQLite file; in production without API_KEYS, none (every API call 401).
+ */
+function readApiKeys() {
+  if (process.env.API_KEYS) return { lines: process.env.API_KEYS.split(/[,\n]/).map((line) => line.trim()).filter(Boolean) };
+  if (production) return { lines: [], notice: '[demo] API_KEYS is not set: the API accepts no key (401). Make one with `npx aegis key create --scopes sms.send,sms.bulk,payments`.\n' };
+  const file = join(dataDir, 'demo-api-key.json');
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    try {
+      const made = createApiKey({ prefix: 'demo', scopes: [...API_SCOPES] });
+      writeFileSync(file, `${JSON.stringify({ key: made.key, stored: made.line })}\n`, { flag: 'wx', mode: 0o600 });
+    } catch (error) {
+      if (error?.code !== 'EEXIST') throw error;
+    }
+    const { stored } = JSON.parse(readFileSync(file, 'utf8'));
+    return { lines: [stored], notice: `[demo] API_KEYS is not set: using the API key kept in ${file} (development only).\n` };
+  } catch (error) {
+    console.error(`Aegis demo could not keep its API key in ${file}: ${error instanceof Error ? error.message : String(error)}. Set API_KEYS instead.`);
+    process.exit(1);
+  }
+}
+
+/** What `open(file)` returns (the SQLite stores in `file`), its directory created; or a message and exit 1. */
+function openSqlite(file, open) {
   try {
     mkdirSync(dirname(file), { recursive: true });
-    return sqliteSessionStore({ file });
+    return open(file);
   } catch (error) {
-    console.error(`Aegis demo could not open its session database: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`Aegis demo could not open its database ${file}: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   }
 }

@@ -11,7 +11,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
 import { createServer as createHttpsServer, request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -448,13 +448,17 @@ describe('server.js and its session key', () => {
     expect(readFileSync(keyFile, 'utf8')).toBe(key);
   });
 
-  it('in production without SESSION_KEY: starts with sign-in turned off (503), says so on stderr, and makes no key', async () => {
+  it('in production without SESSION_KEY: starts with sign-in turned off (503), says so on stderr, and makes up no secret', async () => {
     const cert = certificateFiles({}, mkdtempSync(join(dir, 'production-cert-')));
     demo = await startDemo({ ...env, AEGIS_ENV: 'production', NODE_ENV: 'production', AEGIS_HOSTS: 'localhost', TLS_CERT: cert.cert, TLS_KEY: cert.key, SESSION_DB: join(dir, 'production', 'sessions.db') });
     const login = await httpsGet(demo.port, '/login', cert.pem.cert);
     expect([login.status, login.headers['set-cookie']]).toEqual([503, undefined]);
     expect(demo.output.stderr).toContain('[demo] SESSION_KEY is not set: sign-in is turned off (its pages answer 503). Set it to 32 random bytes, base64url (`npx aegis secret`), to turn it on.\n');
-    expect(existsSync(join(dir, 'production'))).toBe(false);
+    // The API's SQLite file is made there, but no key, secret or session database.
+    expect(readdirSync(join(dir, 'production')).filter((name) => !name.startsWith('demo-api.db')).sort()).toEqual([]);
+    expect(demo.output.stderr).toContain('[demo] INTERNAL_SECRET is not set: /ops/* is not served (503).\n');
+    expect(demo.output.stderr).toContain('[demo] WEBHOOK_SIGNING_KEY is not set: the delivery webhook answers 503.\n');
+    expect(demo.output.stderr).toContain('[demo] API_KEYS is not set: the API accepts no key (401).');
     const exited = new Promise<number | null>((resolve) => demo?.child.once('exit', resolve));
     demo.child.kill('SIGTERM');
     expect(await exited).toBe(0);
