@@ -1,8 +1,7 @@
-import Database from 'better-sqlite3';
-import { Problems, show } from '../../core/config-error.js';
-import { checkObject } from '../../core/read-option.js';
+import type Database from 'better-sqlite3';
 import { assertNonceClaim, closedNonceStoreMessage } from '../nonce-store.js';
 import type { NonceStore } from '../nonce-store.js';
+import { openSqliteStore } from './open-database.js';
 
 /** Options of {@link sqliteNonceStore}: a file the store opens, or a database the application opened. */
 export type SqliteNonceStoreOptions =
@@ -21,9 +20,6 @@ export type SqliteNonceStoreOptions =
 
 /** Expired rows deleted per successful claim, at most: purging never makes one claim slow. */
 const PURGE_BATCH = 100;
-/** How long a claim waits for another process holding the file's write lock before failing. */
-const BUSY_TIMEOUT_MS = 5_000;
-const KNOWN_OPTIONS = ['file', 'database', 'tableName'];
 
 /**
  * A {@link NonceStore} in a SQLite file (better-sqlite3): replay protection shared by every
@@ -48,50 +44,8 @@ const KNOWN_OPTIONS = ['file', 'database', 'tableName'];
  * if (!(await nonces.claim(nonce, timestamp + 300_000, Date.now()))) reject('replayed');
  */
 export function sqliteNonceStore(options: SqliteNonceStoreOptions): NonceStore {
-  const problems = new Problems();
-  const example = "{ file: './data/aegis.db' }";
-  let file: string | undefined;
-  let database: Database.Database | undefined;
-  if (checkObject(options, KNOWN_OPTIONS, problems, 'options', example)) {
-    const raw = options as Record<string, unknown>;
-    const tableName = raw['tableName'];
-    if ((raw['file'] === undefined) === (raw['database'] === undefined)) {
-      problems.add('file', `give exactly one of file and database, got ${raw['file'] === undefined ? 'neither' : 'both'}.`, `write ${example}, or { database: yourBetterSqlite3Database }.`);
-    } else if (raw['file'] !== undefined) {
-      if (typeof raw['file'] !== 'string' || raw['file'].trim() === '') {
-        problems.add('file', `must be the path of the database file, got ${show(raw['file'])}.`, `write ${example}.`);
-      } else file = raw['file'];
-    } else if (!isDatabase(raw['database'])) {
-      problems.add('database', `must be an open better-sqlite3 Database, got ${show(raw['database'])}.`, 'pass new Database(path), or use { file } instead.');
-    } else database = raw['database'];
-    if (tableName !== undefined && (typeof tableName !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(tableName))) {
-      problems.add('tableName', `must be a plain SQL name (letters, digits, _; not starting with a digit), got ${show(tableName)}.`, "write tableName: 'aegis_nonces', or leave it out.");
-    }
-  }
-  problems.throwIfAny('sqliteNonceStore options');
-  const table = options.tableName ?? 'aegis_nonces';
-  if (database) return new SqliteNonceStore(database, table, false);
-  let db: Database.Database;
-  try {
-    db = new Database(file as string);
-  } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
-    problems.add('file', `cannot be opened (${reason}).`, 'create its directory, or point file at a writable path.');
-    problems.throwIfAny('sqliteNonceStore options');
-    throw err;
-  }
-  try {
-    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    db.pragma('journal_mode = WAL');
-    return new SqliteNonceStore(db, table, true);
-  } catch (err) {
-    db.close();
-    throw err;
-  }
-}
-
-function isDatabase(value: unknown): value is Database.Database {
-  return value instanceof Database || (typeof value === 'object' && value !== null && typeof (value as Record<string, unknown>)['prepare'] === 'function' && typeof (value as Record<string, unknown>)['transaction'] === 'function');
+  const spec = { subject: 'sqliteNonceStore options', defaultTable: 'aegis_nonces', example: "{ file: './data/aegis.db' }", allowDatabase: true };
+  return openSqliteStore(options, spec, (db, table, owned) => new SqliteNonceStore(db, table, owned));
 }
 
 class SqliteNonceStore implements NonceStore {

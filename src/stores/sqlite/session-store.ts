@@ -1,6 +1,4 @@
-import Database from 'better-sqlite3';
-import { Problems, show } from '../../core/config-error.js';
-import { checkObject } from '../../core/read-option.js';
+import type Database from 'better-sqlite3';
 import {
   assertNow,
   assertSessionChange,
@@ -10,6 +8,7 @@ import {
   SessionIdTaken,
 } from '../session-store.js';
 import type { SessionChange, SessionRecord, SessionStore } from '../session-store.js';
+import { openSqliteStore } from './open-database.js';
 
 /** Options of {@link sqliteSessionStore}. */
 export interface SqliteSessionStoreOptions {
@@ -21,9 +20,6 @@ export interface SqliteSessionStoreOptions {
 
 /** Expired rows deleted per write, at most: purging never makes one request slow. */
 const PURGE_BATCH = 100;
-/** How long a write waits for another process holding the file's write lock before failing. */
-const BUSY_TIMEOUT_MS = 5_000;
-const KNOWN_OPTIONS = ['file', 'tableName'];
 
 interface Row {
   id: string;
@@ -59,33 +55,8 @@ interface Row {
  * const store = sqliteSessionStore({ file: './data/sessions.db' });
  */
 export function sqliteSessionStore(options: SqliteSessionStoreOptions): SessionStore {
-  const problems = new Problems();
-  const example = "{ file: './data/sessions.db' }";
-  if (checkObject(options, KNOWN_OPTIONS, problems, 'options', example)) {
-    const { file, tableName } = options;
-    if (typeof file !== 'string' || file.trim() === '') {
-      problems.add('file', `must be the path of the database file, got ${show(file)}.`, `write ${example}.`);
-    }
-    if (tableName !== undefined && (typeof tableName !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(tableName))) {
-      problems.add('tableName', `must be a plain SQL name (letters, digits, _; not starting with a digit), got ${show(tableName)}.`, "write tableName: 'aegis_sessions', or leave it out.");
-    }
-  }
-  problems.throwIfAny('sqliteSessionStore options');
-  let db: Database.Database;
-  try {
-    db = new Database(options.file);
-  } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
-    problems.add('file', `cannot be opened (${reason}).`, 'create its directory, or point file at a writable path.');
-    problems.throwIfAny('sqliteSessionStore options');
-    throw err;
-  }
-  try {
-    return new SqliteSessionStore(db, options.tableName ?? 'aegis_sessions');
-  } catch (err) {
-    db.close();
-    throw err;
-  }
+  const spec = { subject: 'sqliteSessionStore options', defaultTable: 'aegis_sessions', example: "{ file: './data/sessions.db' }", allowDatabase: false };
+  return openSqliteStore(options, spec, (db, table) => new SqliteSessionStore(db, table));
 }
 
 class SqliteSessionStore implements SessionStore {
@@ -105,8 +76,6 @@ class SqliteSessionStore implements SessionStore {
     private readonly db: Database.Database,
     table: string,
   ) {
-    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    db.pragma('journal_mode = WAL');
     const t = `"${table}"`;
     const deadline = 'min(idle_expires_at, absolute_expires_at)';
     db.exec(`CREATE TABLE IF NOT EXISTS ${t} (
