@@ -51,8 +51,8 @@
  *                      not sign everyone out; it says so on stderr. In production the demo never
  *                      makes up a key: without SESSION_KEY it starts with sign-in turned off (the
  *                      sign-in pages answer 503) and says so on stderr.
- *   API_KEYS           the API keys the API accepts: the stored lines `npx aegis key create --scopes
- *                      sms.send,sms.bulk,payments` prints, separated by commas or new lines. Outside
+ *   API_KEYS           the API keys the API accepts: the stored lines `npx aegis key create --prefix demo
+ *                      --scope sms.send --scope sms.bulk --scope payments` prints, separated by commas or new lines. Outside
  *                      production, when unset, the demo makes one key and keeps it in demo-api-key.json
  *                      next to the SQLite file (the key itself is in that file, for local use).
  *   INTERNAL_SECRET    the X-Internal-Secret of /ops/* (32 random bytes, base64url); outside
@@ -214,18 +214,20 @@ function keptSecret(name, fileName, label) {
  */
 function readApiKeys() {
   if (process.env.API_KEYS) return { lines: process.env.API_KEYS.split(/[,\n]/).map((line) => line.trim()).filter(Boolean) };
-  if (production) return { lines: [], notice: '[demo] API_KEYS is not set: the API accepts no key (401). Make one with `npx aegis key create --scopes sms.send,sms.bulk,payments`.\n' };
+  if (production) return { lines: [], notice: '[demo] API_KEYS is not set: the API accepts no key (401). Make one with `npx aegis key create --prefix demo --scope sms.send --scope sms.bulk --scope payments`.\n' };
   const file = join(dataDir, 'demo-api-key.json');
   try {
     mkdirSync(dataDir, { recursive: true });
+    let made = false;
     try {
-      const made = createApiKey({ prefix: 'demo', scopes: [...API_SCOPES] });
-      writeFileSync(file, `${JSON.stringify({ key: made.key, stored: made.line })}\n`, { flag: 'wx', mode: 0o600 });
+      const key = createApiKey({ prefix: 'demo', scopes: [...API_SCOPES] });
+      writeFileSync(file, `${JSON.stringify({ key: key.key, stored: key.line })}\n`, { flag: 'wx', mode: 0o600 });
+      made = true;
     } catch (error) {
       if (error?.code !== 'EEXIST') throw error;
     }
     const { stored } = JSON.parse(readFileSync(file, 'utf8'));
-    return { lines: [stored], notice: `[demo] API_KEYS is not set: using the API key kept in ${file} (development only).\n` };
+    return { lines: [stored], notice: `[demo] API_KEYS is not set: ${made ? 'made an API key, kept in' : 'using the API key kept in'} ${file} (development only).\n` };
   } catch (error) {
     console.error(`Aegis demo could not keep its API key in ${file}: ${error instanceof Error ? error.message : String(error)}. Set API_KEYS instead.`);
     process.exit(1);
