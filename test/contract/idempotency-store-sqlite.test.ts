@@ -1,34 +1,17 @@
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AegisConfigError } from '../../src/core/config-error.js';
 import type { IdempotencyStore } from '../../src/stores/idempotency-store.js';
 import { sqliteIdempotencyStore } from '../../src/stores/sqlite/idempotency-store.js';
 import type { SqliteIdempotencyStoreOptions } from '../../src/stores/sqlite/idempotency-store.js';
-import { startStoreChild, type StoreCall } from '../helpers/store-child.js';
-import { transpileClosure } from '../helpers/transpile.js';
+import { readRows, useSqliteFiles, useStoreChild, withReadonly } from '../helpers/sqlite-files.js';
 import { acquire, completedWith, idempotencyStoreContract, LOCK_MS, MISMATCH, plain, RESPONSE, RUNNING, T0, TTL_MS } from './idempotency-store.contract.js';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const dirs: string[] = [];
-const stores: IdempotencyStore[] = [];
+const files = useSqliteFiles('sqlite-idem-', 'idempotency.db');
+const { tempFile } = files;
 
-/** A fresh temporary database file path (its directory is removed after the run). */
-function tempFile(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'aegis-sqlite-idem-'));
-  dirs.push(dir);
-  return join(dir, 'idempotency.db');
-}
-
-function open(options: SqliteIdempotencyStoreOptions): IdempotencyStore {
-  const store = sqliteIdempotencyStore(options);
-  stores.push(store);
-  return store;
-}
+const open = (options: SqliteIdempotencyStoreOptions): IdempotencyStore => files.track(sqliteIdempotencyStore(options));
 
 interface RowView {
   key: string;
@@ -42,20 +25,8 @@ interface RowView {
 
 /** Reads the table with a connection of its own. */
 function rows(file: string, table = 'aegis_idempotency'): RowView[] {
-  const db = new Database(file, { readonly: true });
-  try {
-    return db.prepare(`SELECT key, fingerprint, token, expires_at, status, headers, body FROM ${table} ORDER BY key`).all() as RowView[];
-  } finally {
-    db.close();
-  }
+  return readRows(file, `SELECT key, fingerprint, token, expires_at, status, headers, body FROM ${table} ORDER BY key`);
 }
-
-afterEach(async () => {
-  await Promise.all(stores.splice(0).map((s) => s.close()));
-});
-afterAll(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
 
 idempotencyStoreContract('sqlite', async () => sqliteIdempotencyStore({ file: tempFile() }));
 
@@ -66,8 +37,7 @@ describe('sqliteIdempotencyStore: the file', () => {
     const token = await acquire(store, 'run', 'fp-r', T0 + 0.5, LOCK_MS);
     const done = await acquire(store, 'done', 'fp-d', T0, LOCK_MS);
     expect(await store.complete('done', done, RESPONSE, T0 + 1, TTL_MS)).toBe(true);
-    const db = new Database(file, { readonly: true });
-    try {
+    withReadonly(file, (db) => {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(db.prepare("SELECT name, type, pk FROM pragma_table_info('aegis_idempotency') ORDER BY cid").all()).toEqual([
         { name: 'key', type: 'TEXT', pk: 1 },
@@ -78,9 +48,7 @@ describe('sqliteIdempotencyStore: the file', () => {
         { name: 'headers', type: 'TEXT', pk: 0 },
         { name: 'body', type: 'BLOB', pk: 0 },
       ]);
-    } finally {
-      db.close();
-    }
+    });
     expect(rows(file)).toEqual([
       { key: 'done', fingerprint: 'fp-d', token: null, expires_at: (T0 + 1 + TTL_MS) * 1000, status: 201, headers: JSON.stringify(RESPONSE.headers), body: Buffer.from(RESPONSE.body) },
       { key: 'run', fingerprint: 'fp-r', token, expires_at: (T0 + LOCK_MS) * 1000 + 500, status: null, headers: null, body: null },
@@ -160,22 +128,7 @@ describe('sqliteIdempotencyStore: options', () => {
 
 /** The child runs the store's current source (see test/helpers/transpile.ts). */
 describe('sqliteIdempotencyStore: two processes on one file', () => {
-  let out = '';
-  const children: ChildProcessWithoutNullStreams[] = [];
-
-  beforeAll(() => {
-    out = join(root, 'node_modules', '.cache', `aegis-idempotency-store-${process.pid}`);
-    transpileClosure(join(root, 'src/stores/sqlite/idempotency-store.ts'), out);
-  });
-  afterAll(() => {
-    for (const child of children) child.kill();
-    rmSync(out, { recursive: true, force: true });
-  });
-
-  async function child(file: string): Promise<StoreCall> {
-    const entry = pathToFileURL(join(out, 'src/stores/sqlite/idempotency-store.js')).href;
-    return startStoreChild(join(root, 'test/fixtures/idempotency-store-child.mjs'), entry, file, children);
-  }
+  const child = useStoreChild('src/stores/sqlite/idempotency-store.ts', 'idempotency-store-child.mjs');
 
   it('racing begin on 100 keys, each key is acquired exactly once in total', async () => {
     const file = tempFile();

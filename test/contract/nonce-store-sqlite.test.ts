@@ -1,51 +1,22 @@
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AegisConfigError } from '../../src/core/config-error.js';
 import type { NonceStore } from '../../src/stores/nonce-store.js';
 import { sqliteNonceStore } from '../../src/stores/sqlite/nonce-store.js';
 import type { SqliteNonceStoreOptions } from '../../src/stores/sqlite/nonce-store.js';
-import { startStoreChild, type StoreCall } from '../helpers/store-child.js';
-import { transpileClosure } from '../helpers/transpile.js';
+import { readRows, useSqliteFiles, useStoreChild, withReadonly } from '../helpers/sqlite-files.js';
 import { CLOSED, LIFE, nonceStoreContract, T0 } from './nonce-store.contract.js';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const dirs: string[] = [];
-const stores: NonceStore[] = [];
+const files = useSqliteFiles('sqlite-nonce-', 'nonces.db');
+const { tempFile } = files;
 
-/** A fresh temporary database file path (its directory is removed after the run). */
-function tempFile(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'aegis-sqlite-nonce-'));
-  dirs.push(dir);
-  return join(dir, 'nonces.db');
-}
-
-function open(options: SqliteNonceStoreOptions): NonceStore {
-  const store = sqliteNonceStore(options);
-  stores.push(store);
-  return store;
-}
+const open = (options: SqliteNonceStoreOptions): NonceStore => files.track(sqliteNonceStore(options));
 
 /** Reads the table with a connection of its own. */
 function rows(file: string, table = 'aegis_nonces'): Array<{ nonce: string; expires_at: number }> {
-  const db = new Database(file, { readonly: true });
-  try {
-    return db.prepare(`SELECT nonce, expires_at FROM ${table} ORDER BY nonce`).all() as Array<{ nonce: string; expires_at: number }>;
-  } finally {
-    db.close();
-  }
+  return readRows(file, `SELECT nonce, expires_at FROM ${table} ORDER BY nonce`);
 }
-
-afterEach(async () => {
-  await Promise.all(stores.splice(0).map((s) => s.close()));
-});
-afterAll(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
 
 nonceStoreContract('sqlite', async () => sqliteNonceStore({ file: tempFile() }));
 
@@ -55,8 +26,7 @@ describe('sqliteNonceStore: the file', () => {
     const store = open({ file });
     expect(await store.claim('n', T0 + LIFE, T0)).toBe(true);
     expect(await store.claim('f', T0 + LIFE + 0.5, T0)).toBe(true);
-    const db = new Database(file, { readonly: true });
-    try {
+    withReadonly(file, (db) => {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(db.prepare("SELECT name, type, \"notnull\", pk FROM pragma_table_info('aegis_nonces') ORDER BY cid").all()).toEqual([
         { name: 'nonce', type: 'TEXT', notnull: 1, pk: 1 },
@@ -67,9 +37,7 @@ describe('sqliteNonceStore: the file', () => {
         { nonce: 'f', type: 'real' },
         { nonce: 'n', type: 'integer' },
       ]);
-    } finally {
-      db.close();
-    }
+    });
     expect(rows(file)).toEqual([
       { nonce: 'f', expires_at: T0 + LIFE + 0.5 },
       { nonce: 'n', expires_at: T0 + LIFE },
@@ -149,22 +117,7 @@ describe('sqliteNonceStore: options', () => {
 
 /** The child runs the store's current source (see test/helpers/transpile.ts). */
 describe('sqliteNonceStore: two processes on one file', () => {
-  let out = '';
-  const children: ChildProcessWithoutNullStreams[] = [];
-
-  beforeAll(() => {
-    out = join(root, 'node_modules', '.cache', `aegis-nonce-store-${process.pid}`);
-    transpileClosure(join(root, 'src/stores/sqlite/nonce-store.ts'), out);
-  });
-  afterAll(() => {
-    for (const child of children) child.kill();
-    rmSync(out, { recursive: true, force: true });
-  });
-
-  async function child(file: string): Promise<StoreCall> {
-    const entry = pathToFileURL(join(out, 'src/stores/sqlite/nonce-store.js')).href;
-    return startStoreChild(join(root, 'test/fixtures/nonce-store-child.mjs'), entry, file, children);
-  }
+  const child = useStoreChild('src/stores/sqlite/nonce-store.ts', 'nonce-store-child.mjs');
 
   it('each of 300 nonces claimed by both processes at once is fresh exactly once in total', async () => {
     const file = tempFile();

@@ -1,50 +1,21 @@
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AegisConfigError } from '../../src/core/config-error.js';
 import { sqliteRateLimitStore } from '../../src/stores/index.js';
 import type { RateLimitStore, SqliteRateLimitStoreOptions } from '../../src/stores/index.js';
-import { startStoreChild, type StoreCall } from '../helpers/store-child.js';
-import { transpileClosure } from '../helpers/transpile.js';
+import { readRows, useSqliteFiles, useStoreChild, withReadonly } from '../helpers/sqlite-files.js';
 import { allowed, denied, LIMIT, rateLimitStoreContract, T0 } from './rate-limit-store.contract.js';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const dirs: string[] = [];
-const stores: RateLimitStore[] = [];
+const files = useSqliteFiles('sqlite-rl-', 'limits.db');
+const { tempFile } = files;
 
-/** A fresh temporary database file path (its directory is removed after the run). */
-function tempFile(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'aegis-sqlite-rl-'));
-  dirs.push(dir);
-  return join(dir, 'limits.db');
-}
-
-function open(options: SqliteRateLimitStoreOptions): RateLimitStore {
-  const store = sqliteRateLimitStore(options);
-  stores.push(store);
-  return store;
-}
+const open = (options: SqliteRateLimitStoreOptions): RateLimitStore => files.track(sqliteRateLimitStore(options));
 
 /** Reads the table with a connection of its own. */
 function rows(file: string, table = 'aegis_rate_limits'): Array<{ key: string; tat: number }> {
-  const db = new Database(file, { readonly: true });
-  try {
-    return db.prepare(`SELECT key, tat FROM ${table} ORDER BY key`).all() as Array<{ key: string; tat: number }>;
-  } finally {
-    db.close();
-  }
+  return readRows(file, `SELECT key, tat FROM ${table} ORDER BY key`);
 }
-
-afterEach(async () => {
-  await Promise.all(stores.splice(0).map((s) => s.close()));
-});
-afterAll(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
 
 rateLimitStoreContract('sqlite', async () => sqliteRateLimitStore({ file: tempFile() }));
 
@@ -53,16 +24,13 @@ describe('sqliteRateLimitStore: the file', () => {
     const file = tempFile();
     const store = open({ file });
     await store.consume('k', { intervalMs: 1000 / 3, burst: 3 }, T0 + 0.5);
-    const db = new Database(file, { readonly: true });
-    try {
+    withReadonly(file, (db) => {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(db.prepare("SELECT name, type, pk FROM pragma_table_info('aegis_rate_limits') ORDER BY cid").all()).toEqual([
         { name: 'key', type: 'TEXT', pk: 1 },
         { name: 'tat', type: 'REAL', pk: 0 },
       ]);
-    } finally {
-      db.close();
-    }
+    });
     expect(rows(file)).toEqual([{ key: 'k', tat: T0 * 1000 + 500 + 333_333 }]);
   });
 
@@ -129,22 +97,7 @@ describe('sqliteRateLimitStore: options', () => {
 
 /** The child runs the store's current source (see test/helpers/transpile.ts). */
 describe('sqliteRateLimitStore: two processes on one file', () => {
-  let out = '';
-  const children: ChildProcessWithoutNullStreams[] = [];
-
-  beforeAll(() => {
-    out = join(root, 'node_modules', '.cache', `aegis-rate-limit-store-${process.pid}`);
-    transpileClosure(join(root, 'src/stores/index.ts'), out);
-  });
-  afterAll(() => {
-    for (const child of children) child.kill();
-    rmSync(out, { recursive: true, force: true });
-  });
-
-  async function child(file: string): Promise<StoreCall> {
-    const entry = pathToFileURL(join(out, 'src/stores/index.js')).href;
-    return startStoreChild(join(root, 'test/fixtures/rate-limit-store-child.mjs'), entry, file, children);
-  }
+  const child = useStoreChild('src/stores/index.ts', 'rate-limit-store-child.mjs');
 
   it('allows exactly `burst` in total when both processes hammer one key at one instant', async () => {
     const file = tempFile();

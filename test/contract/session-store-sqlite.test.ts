@@ -1,40 +1,16 @@
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import Database from 'better-sqlite3';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { AegisConfigError } from '../../src/core/config-error.js';
 import { sqliteSessionStore } from '../../src/stores/index.js';
 import type { SessionStore } from '../../src/stores/index.js';
-import { startStoreChild, type StoreCall } from '../helpers/store-child.js';
-import { transpileClosure } from '../helpers/transpile.js';
+import { useSqliteFiles, useStoreChild, withReadonly } from '../helpers/sqlite-files.js';
 import { record, sessionStoreContract, T0 } from './session-store.contract.js';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const dirs: string[] = [];
-const stores: SessionStore[] = [];
+const files = useSqliteFiles('sqlite-', 'sessions.db');
+const { tempFile } = files;
 
-/** A fresh temporary database file path (its directory is removed after the run). */
-function tempFile(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'aegis-sqlite-'));
-  dirs.push(dir);
-  return join(dir, 'sessions.db');
-}
+const open = (file: string): SessionStore => files.track(sqliteSessionStore({ file }));
 
-function open(file: string): SessionStore {
-  const store = sqliteSessionStore({ file });
-  stores.push(store);
-  return store;
-}
-
-afterEach(async () => {
-  await Promise.all(stores.splice(0).map((s) => s.close()));
-});
-afterAll(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
 
 sessionStoreContract('sqlite', async () => sqliteSessionStore({ file: tempFile() }));
 
@@ -42,27 +18,21 @@ describe('sqliteSessionStore: the file', () => {
   it('runs in WAL mode with a busy timeout', () => {
     const file = tempFile();
     open(file);
-    const db = new Database(file, { readonly: true });
-    try {
+    withReadonly(file, (db) => {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    } finally {
-      db.close();
-    }
+    });
   });
 
   it('creates the documented table and indexes, under a custom table name too', async () => {
     const file = tempFile();
     open(file);
     await sqliteSessionStore({ file, tableName: 'app_sessions' }).close();
-    const db = new Database(file, { readonly: true });
-    try {
+    withReadonly(file, (db) => {
       const columns = db.prepare("SELECT name FROM pragma_table_info('aegis_sessions') ORDER BY cid").pluck().all();
       expect(columns).toEqual(['id', 'user_id', 'data', 'created_at', 'idle_expires_at', 'absolute_expires_at']);
       const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name").pluck().all();
       expect(indexes).toEqual(['aegis_sessions_deadline', 'aegis_sessions_user_id', 'app_sessions_deadline', 'app_sessions_user_id']);
-    } finally {
-      db.close();
-    }
+    });
   });
 
   it('keeps sessions and revocations across a restart (close, reopen the same file)', async () => {
@@ -104,14 +74,7 @@ describe('sqliteSessionStore: the file', () => {
     const file = tempFile();
     const store = open(file);
     for (let i = 0; i < 150; i++) await store.create(`old${i}`, record({ idleExpiresAt: T0 + 1 }));
-    const count = (): number => {
-      const db = new Database(file, { readonly: true });
-      try {
-        return db.prepare('SELECT count(*) FROM aegis_sessions').pluck().get() as number;
-      } finally {
-        db.close();
-      }
-    };
+    const count = (): number => withReadonly(file, (db) => db.prepare('SELECT count(*) FROM aegis_sessions').pluck().get() as number);
     expect(count()).toBe(150);
     expect(await store.get('old0', T0 + 2)).toBeUndefined();
     expect(await store.listByUser('nobody', T0 + 2)).toEqual([]);
@@ -146,22 +109,7 @@ describe('sqliteSessionStore: options', () => {
  * into node_modules/.cache, where the child resolves better-sqlite3 from this repository.
  */
 describe('sqliteSessionStore: two processes on one file', () => {
-  let out = '';
-  const children: ChildProcessWithoutNullStreams[] = [];
-
-  beforeAll(() => {
-    out = join(root, 'node_modules', '.cache', `aegis-session-store-${process.pid}`);
-    transpileClosure(join(root, 'src/stores/index.ts'), out);
-  });
-  afterAll(() => {
-    for (const child of children) child.kill();
-    rmSync(out, { recursive: true, force: true });
-  });
-
-  async function child(file: string): Promise<StoreCall> {
-    const entry = pathToFileURL(join(out, 'src/stores/index.js')).href;
-    return startStoreChild(join(root, 'test/fixtures/session-store-child.mjs'), entry, file, children);
-  }
+  const child = useStoreChild('src/stores/index.ts', 'session-store-child.mjs');
 
   it('a revocation made in one process is enforced by the other on its next read', async () => {
     const file = tempFile();

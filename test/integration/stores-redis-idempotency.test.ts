@@ -6,89 +6,20 @@
  * stopped, options.
  */
 
-import { Redis } from 'ioredis';
-import { createClient } from 'redis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AegisConfigError } from '../../src/core/config-error.js';
 import type { IdempotencyStore } from '../../src/stores/idempotency-store.js';
 import { redisIdempotencyStore } from '../../src/stores/redis/idempotency-store.js';
 import { acquire, completedWith, idempotencyStoreContract, LOCK_MS, plain, RESPONSE, RUNNING, T0, TTL_MS } from '../contract/idempotency-store.contract.js';
-import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
+import { useRedis } from '../helpers/redis-clients.js';
+import { startRedisServer } from '../helpers/redis-server.js';
 
-type Client = Parameters<typeof redisIdempotencyStore>[0]['client'];
-
-/** Raw commands the tests use to look inside Redis, whichever client made the store. */
-interface Inspector {
-  keys(pattern: string): Promise<string[]>;
-  hgetall(key: string): Promise<Record<string, string>>;
-  pttl(key: string): Promise<number>;
-  scriptFlush(): Promise<void>;
-  ping(): Promise<string>;
-}
-
-interface ClientKind {
-  readonly name: string;
-  open(db?: number, target?: RedisServer): Promise<{ client: Client; inspect: Inspector; isOpen(): boolean; drop(): void }>;
-}
-
-let server: RedisServer;
-const clients: Array<{ close(): Promise<unknown> }> = [];
-let prefixes = 0;
-/** A prefix no other test uses, so each store starts empty on the one shared server. */
-const freshPrefix = (label: string): string => `idem${++prefixes}:${label}:`;
-
-const kinds: ClientKind[] = [
-  {
-    name: 'node-redis',
-    async open(db = 0, target = server) {
-      const client = createClient({ url: `${target.url}/${db}`, socket: { reconnectStrategy: () => 100 } });
-      client.on('error', () => undefined);
-      await client.connect();
-      clients.push({ close: () => (client.isOpen ? client.quit().catch(() => client.disconnect()) : Promise.resolve()) });
-      const inspect: Inspector = {
-        keys: async (pattern) => (await client.keys(pattern)).sort(),
-        hgetall: async (key) => ({ ...(await client.hGetAll(key)) }),
-        pttl: (key) => client.pTTL(key),
-        scriptFlush: async () => void (await client.scriptFlush()),
-        ping: () => client.ping(),
-      };
-      return { client: client as unknown as Client, inspect, isOpen: () => client.isOpen && client.isReady, drop: () => void (client.isOpen && client.destroy()) };
-    },
-  },
-  {
-    name: 'ioredis',
-    async open(db = 0, target = server) {
-      const client = new Redis({ host: target.host, port: target.port, db, retryStrategy: () => 100 });
-      client.on('error', () => undefined);
-      clients.push({ close: () => (client.status === 'end' ? Promise.resolve() : client.quit().catch(() => client.disconnect())) });
-      await client.ping();
-      const inspect: Inspector = {
-        keys: async (pattern) => (await client.keys(pattern)).sort(),
-        hgetall: (key) => client.hgetall(key),
-        pttl: (key) => client.pttl(key),
-        scriptFlush: async () => void (await client.script('FLUSH')),
-        ping: () => client.ping(),
-      };
-      return { client, inspect, isOpen: () => client.status === 'ready', drop: () => client.disconnect() };
-    },
-  },
-];
-
-beforeAll(async () => {
-  server = await startRedisServer();
-});
-
-afterAll(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close().catch(() => undefined)));
-  await server?.stop();
-});
+const redis = useRedis({ prefix: 'idem', retryMs: 100 });
+const { freshPrefix, kinds } = redis;
 
 for (const kind of kinds) {
-  let shared: Awaited<ReturnType<ClientKind['open']>> | undefined;
-  idempotencyStoreContract(`redis (${kind.name})`, async () => {
-    shared ??= await kind.open();
-    return redisIdempotencyStore({ client: shared.client, prefix: freshPrefix('contract') });
-  });
+  const sharedClient = redis.sharedClient(kind);
+  idempotencyStoreContract(`redis (${kind.name})`, async () => redisIdempotencyStore({ client: await sharedClient(), prefix: freshPrefix('contract') }));
 
   describe(`redisIdempotencyStore with ${kind.name}`, () => {
     it('keeps one hash per key, <prefix>idem:<key>: fp, token, exp (µs) while running, PX = lockMs', async () => {
@@ -221,14 +152,13 @@ for (const kind of kinds) {
 
 describe('redisIdempotencyStore with an ioredis client that has its own keyPrefix', () => {
   it('puts the key under keyPrefix + prefix', async () => {
-    const prefixed = new Redis({ host: server.host, port: server.port, db: 12, keyPrefix: 'app:' });
-    clients.push({ close: () => prefixed.quit() });
+    const prefixed = redis.ioredis({ db: 12, keyPrefix: 'app:' });
     const store = redisIdempotencyStore({ client: prefixed, prefix: 'aegis:' });
     const token = await acquire(store, 'k', 'fp');
     expect(await store.complete('k', token, RESPONSE, T0, TTL_MS)).toBe(true);
     expect(plain(await store.begin('k', 'fp', T0, LOCK_MS))).toEqual(completedWith(RESPONSE));
-    const plainClient = (await kinds[1]?.open(12))?.inspect;
-    expect(await plainClient?.keys('*')).toEqual(['app:aegis:idem:k']);
+    const plainClient = (await kinds[1].open(12)).inspect;
+    expect(await plainClient.keys('*')).toEqual(['app:aegis:idem:k']);
   });
 });
 

@@ -5,89 +5,20 @@
  * connections, the script cache, the app's client left open, a stopped server, options.
  */
 
-import { Redis } from 'ioredis';
-import { createClient } from 'redis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AegisConfigError } from '../../src/core/config-error.js';
 import { redisNonceStore } from '../../src/stores/redis/nonce-store.js';
 import { CLOSED, LIFE, nonceStoreContract, T0 } from '../contract/nonce-store.contract.js';
-import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
+import { useRedis } from '../helpers/redis-clients.js';
+import { startRedisServer } from '../helpers/redis-server.js';
 
-type Client = Parameters<typeof redisNonceStore>[0]['client'];
-
-/** Raw commands the tests use to look inside Redis, whichever client made the store. */
-interface Inspector {
-  keys(pattern: string): Promise<string[]>;
-  get(key: string): Promise<string | null>;
-  pttl(key: string): Promise<number>;
-  scriptFlush(): Promise<void>;
-  ping(): Promise<string>;
-}
-
-interface ClientKind {
-  readonly name: string;
-  open(db?: number, target?: RedisServer): Promise<{ client: Client; inspect: Inspector; isOpen(): boolean }>;
-}
-
-let server: RedisServer;
-const clients: Array<{ close(): Promise<unknown> }> = [];
-let prefixes = 0;
-/** A prefix no other test uses, so each store starts empty on the one shared server. */
-const freshPrefix = (label: string): string => `nc${++prefixes}:${label}:`;
+const redis = useRedis({ prefix: 'nc' });
+const { freshPrefix, kinds } = redis;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-const kinds: ClientKind[] = [
-  {
-    name: 'node-redis',
-    async open(db = 0, target = server) {
-      const client = createClient({ url: `${target.url}/${db}` });
-      client.on('error', () => undefined);
-      await client.connect();
-      clients.push({ close: async () => (client.isOpen ? client.destroy() : undefined) });
-      const inspect: Inspector = {
-        keys: async (pattern) => (await client.keys(pattern)).sort(),
-        get: (key) => client.get(key),
-        pttl: (key) => client.pTTL(key),
-        scriptFlush: async () => void (await client.scriptFlush()),
-        ping: () => client.ping(),
-      };
-      return { client: client as unknown as Client, inspect, isOpen: () => client.isOpen && client.isReady };
-    },
-  },
-  {
-    name: 'ioredis',
-    async open(db = 0, target = server) {
-      const client = new Redis({ host: target.host, port: target.port, db, maxRetriesPerRequest: 1 });
-      client.on('error', () => undefined);
-      clients.push({ close: async () => client.disconnect() });
-      await client.ping();
-      const inspect: Inspector = {
-        keys: async (pattern) => (await client.keys(pattern)).sort(),
-        get: (key) => client.get(key),
-        pttl: (key) => client.pttl(key),
-        scriptFlush: async () => void (await client.script('FLUSH')),
-        ping: () => client.ping(),
-      };
-      return { client, inspect, isOpen: () => client.status === 'ready' };
-    },
-  },
-];
-
-beforeAll(async () => {
-  server = await startRedisServer();
-});
-
-afterAll(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close().catch(() => undefined)));
-  await server?.stop();
-});
-
 for (const kind of kinds) {
-  let shared: Awaited<ReturnType<ClientKind['open']>> | undefined;
-  nonceStoreContract(`redis (${kind.name})`, async () => {
-    shared ??= await kind.open();
-    return redisNonceStore({ client: shared.client, prefix: freshPrefix('contract') });
-  });
+  const sharedClient = redis.sharedClient(kind);
+  nonceStoreContract(`redis (${kind.name})`, async () => redisNonceStore({ client: await sharedClient(), prefix: freshPrefix('contract') }));
 
   describe(`redisNonceStore with ${kind.name}`, () => {
     it('keeps one string per nonce, <prefix>nonce:<nonce>, holding expiresAt, with PTTL expiresAt − now', async () => {
@@ -177,7 +108,7 @@ for (const kind of kinds) {
         expect(Date.now() - started).toBeLessThan(200 + 300);
         expect(error).toBeInstanceOf(Error);
         // node-redis queues the command while it reconnects: the store's timeout ends the wait. ioredis
-        // (maxRetriesPerRequest: 1, as in kinds) may give up first with its own error.
+        // (maxRetriesPerRequest: 1, as useRedis opens it) may give up first with its own error.
         const expected = kind.name === 'node-redis' ? /^Redis did not answer within 200 ms$/ : /^(Redis did not answer within 200 ms|Reached the max retries per request limit \(which is 1\)\..*)$/;
         expect((error as Error).message).toMatch(expected);
         await expect(store.claim('n', T0 + 2 * LIFE, T0 + LIFE)).rejects.toThrow(Error); // expired, but unreachable: still no true
@@ -190,12 +121,11 @@ for (const kind of kinds) {
 
 describe('redisNonceStore with an ioredis client that has its own keyPrefix', () => {
   it('puts the key under keyPrefix + prefix', async () => {
-    const prefixed = new Redis({ host: server.host, port: server.port, db: 8, keyPrefix: 'app:' });
-    clients.push({ close: async () => prefixed.disconnect() });
+    const prefixed = redis.ioredis({ db: 8, keyPrefix: 'app:' });
     const store = redisNonceStore({ client: prefixed, prefix: 'aegis:' });
     expect(await store.claim('k', T0 + LIFE, T0)).toBe(true);
-    const plain = (await kinds[1]?.open(8))?.inspect;
-    expect(await plain?.keys('*')).toEqual(['app:aegis:nonce:k']);
+    const plain = (await kinds[1].open(8)).inspect;
+    expect(await plain.keys('*')).toEqual(['app:aegis:nonce:k']);
   });
 });
 

@@ -5,88 +5,19 @@
  * connections, the script cache, the app's client left open, options.
  */
 
-import { Redis } from 'ioredis';
-import { createClient } from 'redis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AegisConfigError } from '../../src/core/config-error.js';
 import { redisRateLimitStore } from '../../src/stores/index.js';
 import type { RateLimitStore } from '../../src/stores/index.js';
 import { allowed, denied, LIMIT, rateLimitStoreContract, T0 } from '../contract/rate-limit-store.contract.js';
-import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
+import { useRedis } from '../helpers/redis-clients.js';
 
-type Client = Parameters<typeof redisRateLimitStore>[0]['client'];
-
-/** Raw commands the tests use to look inside Redis, whichever client made the store. */
-interface Inspector {
-  keys(pattern: string): Promise<string[]>;
-  get(key: string): Promise<string | null>;
-  pttl(key: string): Promise<number>;
-  scriptFlush(): Promise<void>;
-  ping(): Promise<string>;
-}
-
-interface ClientKind {
-  readonly name: string;
-  open(db?: number): Promise<{ client: Client; inspect: Inspector; isOpen(): boolean }>;
-}
-
-let server: RedisServer;
-const clients: Array<{ close(): Promise<unknown> }> = [];
-let prefixes = 0;
-/** A prefix no other test uses, so each store starts empty on the one shared server. */
-const freshPrefix = (label: string): string => `rl${++prefixes}:${label}:`;
-
-const kinds: ClientKind[] = [
-  {
-    name: 'node-redis',
-    async open(db = 0) {
-      const client = createClient({ url: `${server.url}/${db}` });
-      client.on('error', () => undefined);
-      await client.connect();
-      clients.push({ close: () => (client.isOpen ? client.quit() : Promise.resolve()) });
-      const inspect: Inspector = {
-        keys: async (pattern) => (await client.keys(pattern)).sort(),
-        get: (key) => client.get(key),
-        pttl: (key) => client.pTTL(key),
-        scriptFlush: async () => void (await client.scriptFlush()),
-        ping: () => client.ping(),
-      };
-      return { client: client as unknown as Client, inspect, isOpen: () => client.isOpen && client.isReady };
-    },
-  },
-  {
-    name: 'ioredis',
-    async open(db = 0) {
-      const client = new Redis({ host: server.host, port: server.port, db, maxRetriesPerRequest: 1 });
-      clients.push({ close: () => (client.status === 'end' ? Promise.resolve() : client.quit()) });
-      await client.ping();
-      const inspect: Inspector = {
-        keys: async (pattern) => (await client.keys(pattern)).sort(),
-        get: (key) => client.get(key),
-        pttl: (key) => client.pttl(key),
-        scriptFlush: async () => void (await client.script('FLUSH')),
-        ping: () => client.ping(),
-      };
-      return { client, inspect, isOpen: () => client.status === 'ready' };
-    },
-  },
-];
-
-beforeAll(async () => {
-  server = await startRedisServer();
-});
-
-afterAll(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close().catch(() => undefined)));
-  await server?.stop();
-});
+const redis = useRedis({ prefix: 'rl' });
+const { freshPrefix, kinds } = redis;
 
 for (const kind of kinds) {
-  let shared: Awaited<ReturnType<ClientKind['open']>> | undefined;
-  rateLimitStoreContract(`redis (${kind.name})`, async () => {
-    shared ??= await kind.open();
-    return redisRateLimitStore({ client: shared.client, prefix: freshPrefix('contract') });
-  });
+  const sharedClient = redis.sharedClient(kind);
+  rateLimitStoreContract(`redis (${kind.name})`, async () => redisRateLimitStore({ client: await sharedClient(), prefix: freshPrefix('contract') }));
 
   describe(`redisRateLimitStore with ${kind.name}`, () => {
     it('keeps one string per key, <prefix>rl:<key>, holding the TAT in microseconds, with a TTL of resetAfterMs', async () => {
@@ -165,12 +96,11 @@ for (const kind of kinds) {
 
 describe('redisRateLimitStore with an ioredis client that has its own keyPrefix', () => {
   it('puts the key under keyPrefix + prefix', async () => {
-    const prefixed = new Redis({ host: server.host, port: server.port, db: 8, keyPrefix: 'app:' });
-    clients.push({ close: () => prefixed.quit() });
+    const prefixed = redis.ioredis({ db: 8, keyPrefix: 'app:' });
     const store = redisRateLimitStore({ client: prefixed, prefix: 'aegis:' });
     await store.consume('k', LIMIT, T0);
-    const plain = (await kinds[1]?.open(8))?.inspect;
-    expect(await plain?.keys('*')).toEqual(['app:aegis:rl:k']);
+    const plain = (await kinds[1].open(8)).inspect;
+    expect(await plain.keys('*')).toEqual(['app:aegis:rl:k']);
   });
 });
 

@@ -5,121 +5,25 @@
  * left open, concurrency, the script cache, option errors.
  */
 
-import { Redis } from 'ioredis';
-import { createClient } from 'redis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AegisConfigError } from '../../src/core/config-error.js';
 import { redisSessionStore } from '../../src/stores/redis/index.js';
 import type { SessionStore } from '../../src/stores/index.js';
 import { record, sessionStoreContract, T0 } from '../contract/session-store.contract.js';
-import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
+import { useRedis } from '../helpers/redis-clients.js';
 
 const MIN = 60_000;
 
-type NodeRedisClient = ReturnType<typeof createClient>;
-
-/** Raw commands the tests use to look inside Redis, whichever client made the store. */
-interface Inspector {
-  scanAll(): Promise<string[]>;
-  pttl(key: string): Promise<number>;
-  scriptFlush(): Promise<void>;
-  ping(): Promise<string>;
-}
-
-let server: RedisServer;
-const clients: Array<{ close(): Promise<unknown> }> = [];
-let prefixes = 0;
-/** A prefix no other test uses, so each store starts empty on the one shared server. */
-const freshPrefix = (label: string): string => `t${++prefixes}:${label}:`;
-
-async function nodeRedis(db = 0): Promise<NodeRedisClient> {
-  const client = createClient({ url: `${server.url}/${db}` });
-  client.on('error', () => undefined);
-  await client.connect();
-  clients.push({ close: () => (client.isOpen ? client.quit() : Promise.resolve()) });
-  return client as NodeRedisClient;
-}
-
-function ioredis(db = 0): Redis {
-  const client = new Redis({ host: server.host, port: server.port, db, lazyConnect: false, maxRetriesPerRequest: 1 });
-  clients.push({ close: () => (client.status === 'end' ? Promise.resolve() : client.quit()) });
-  return client;
-}
-
-function inspectNodeRedis(client: NodeRedisClient): Inspector {
-  return {
-    async scanAll() {
-      const keys: string[] = [];
-      for await (const batch of client.scanIterator({ MATCH: '*', COUNT: 100 })) keys.push(...(batch as unknown as string[]));
-      return keys.sort();
-    },
-    pttl: (key) => client.pTTL(key),
-    scriptFlush: async () => void (await client.scriptFlush()),
-    ping: () => client.ping(),
-  };
-}
-
-function inspectIoredis(client: Redis): Inspector {
-  return {
-    async scanAll() {
-      const keys: string[] = [];
-      let cursor = '0';
-      do {
-        const [next, batch] = await client.scan(cursor, 'MATCH', '*', 'COUNT', 100);
-        keys.push(...batch);
-        cursor = next;
-      } while (cursor !== '0');
-      return keys.sort();
-    },
-    pttl: (key) => client.pttl(key),
-    scriptFlush: async () => void (await client.script('FLUSH')),
-    ping: () => client.ping(),
-  };
-}
-
-/** One application client kind: how to open a connection (on a database) and look inside with it. */
-interface ClientKind {
-  readonly name: string;
-  open(db?: number): Promise<{ client: Parameters<typeof redisSessionStore>[0]['client']; inspect: Inspector; isOpen(): boolean }>;
-}
-
-const kinds: ClientKind[] = [
-  {
-    name: 'node-redis',
-    async open(db) {
-      const client = await nodeRedis(db);
-      return { client, inspect: inspectNodeRedis(client), isOpen: () => client.isOpen && client.isReady };
-    },
-  },
-  {
-    name: 'ioredis',
-    async open(db) {
-      const client = ioredis(db);
-      await client.ping();
-      return { client, inspect: inspectIoredis(client), isOpen: () => client.status === 'ready' };
-    },
-  },
-];
-
-beforeAll(async () => {
-  server = await startRedisServer();
-});
-
-afterAll(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close().catch(() => undefined)));
-  await server?.stop();
-});
+const redis = useRedis({ prefix: 't' });
+const { freshPrefix, kinds } = redis;
 
 for (const [index, kind] of kinds.entries()) {
   // Databases of their own for the tests that SCAN everything: 1 and 2 for node-redis, 3 and 4 for ioredis.
   const scanDb = 2 * index + 1;
   const defaultPrefixDb = 2 * index + 2;
   // The contract's `make` runs inside each test, after beforeAll: one connection per kind, reused.
-  let shared: Awaited<ReturnType<ClientKind['open']>> | undefined;
-  sessionStoreContract(`redis (${kind.name})`, async () => {
-    shared ??= await kind.open();
-    return redisSessionStore({ client: shared.client, prefix: freshPrefix('contract') });
-  });
+  const sharedClient = redis.sharedClient(kind);
+  sessionStoreContract(`redis (${kind.name})`, async () => redisSessionStore({ client: await sharedClient(), prefix: freshPrefix('contract') }));
 
   describe(`redisSessionStore with ${kind.name}`, () => {
     it('writes only keys under its prefix: <prefix>sess:<id> and <prefix>user:<userId>', async () => {
@@ -251,17 +155,16 @@ for (const [index, kind] of kinds.entries()) {
 
 describe('redisSessionStore with an ioredis client that has its own keyPrefix', () => {
   it('puts every key under keyPrefix + prefix, and revoking a user still finds every session', async () => {
-    const prefixed = new Redis({ host: server.host, port: server.port, db: 5, keyPrefix: 'app:' });
-    clients.push({ close: () => prefixed.quit() });
+    const prefixed = redis.ioredis({ db: 5, keyPrefix: 'app:' });
     const store = redisSessionStore({ client: prefixed, prefix: 'aegis:' });
     await store.create('s1', record({ userId: 'alice' }));
     await store.create('s2', record());
     await store.update('s2', { userId: 'alice', set: { a: 1 } }, T0);
     await store.rotate('s1', 's3', record({ userId: 'alice' }));
-    expect(await inspectIoredis(ioredis(5)).scanAll()).toEqual(['app:aegis:sess:s2', 'app:aegis:sess:s3', 'app:aegis:user:alice']);
+    expect(await (await kinds[1].open(5)).inspect.scanAll()).toEqual(['app:aegis:sess:s2', 'app:aegis:sess:s3', 'app:aegis:user:alice']);
     expect((await store.listByUser('alice', T0)).map(([id]) => id)).toEqual(['s2', 's3']);
     expect(await store.destroyByUser('alice')).toBe(2);
-    expect(await inspectIoredis(ioredis(5)).scanAll()).toEqual([]);
+    expect(await (await kinds[1].open(5)).inspect.scanAll()).toEqual([]);
   });
 });
 
