@@ -32,7 +32,7 @@ export type { RequestSession, SessionManager } from './sessions/session.js';
 export type { CsrfOptions, CsrfExemption } from './csrf/options.js';
 export type { CorsOptions } from './cors/options.js';
 export type { RateLimitOptions } from './rate-limit/options.js';
-export type { RateLimitRule, RateLimitKeyKind } from './rate-limit/rule.js';
+export type { RateLimitRule, RateLimitKeyKind, RateLimitKeyFunction } from './rate-limit/rule.js';
 export type { IpRules } from './transport/ip-list.js';
 export type { RolesOptions, AccessRequirement } from './guards/roles.js';
 export type { InternalSecretOptions } from './core/options.js';

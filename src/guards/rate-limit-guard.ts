@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { EventBus } from '../core/events.js';
 import { AegisRejection, type AegisReply } from '../core/reply.js';
 import type { RequestState } from '../core/request.js';
@@ -64,7 +65,15 @@ export async function enforceRateLimits(compiled: CompiledRateLimit, limits: Com
 
 async function clientKey(rule: CompiledRateLimitRule, compiled: CompiledRateLimit, state: RequestState): Promise<string | undefined> {
   if (rule.by === 'ip') return ipRateLimitKey(state.clientIp, compiled.ipv6Prefix);
+  if (rule.keyOf) return customKey(await rule.keyOf(state));
   if (rule.by === 'apiKey') return state.apiKey ? `key:${state.apiKey.id}` : undefined;
   const user = await state.session?.userId();
   return user === undefined ? undefined : `user:${user}`;
+}
+
+/** A key function's answer as a store key: long values by their digest, so any value fits the store's key length. */
+function customKey(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value === '') throw new TypeError(`rateLimit: a key function must return a non-empty string or undefined, got ${value === '' ? 'an empty string' : typeof value}.`);
+  return value.length > 128 ? `fn#${createHash('sha256').update(value).digest('base64url')}` : `fn:${value}`;
 }

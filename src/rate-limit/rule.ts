@@ -1,11 +1,18 @@
 import { show, type Problems } from '../core/config-error.js';
 import { checkObject, readEnum } from '../core/read-option.js';
 import { parseRate, type Rate } from '../core/units.js';
+import type { AegisContext } from '../core/request.js';
 import type { GcraLimit } from '../stores/rate-limit-store.js';
 import { isQuotaPolicyName, type QuotaPolicy } from './headers.js';
 
 /** What a limit counts: the client's IP (through trusted proxies only), the signed-in user, or the API key. */
 export type RateLimitKeyKind = 'ip' | 'user' | 'apiKey';
+
+/**
+ * A custom key: what to count this request against (a tenant id, a phone number…), or `undefined`
+ * to leave it uncounted by this rule. Values longer than 128 characters are counted by their SHA-256.
+ */
+export type RateLimitKeyFunction = (context: AegisContext) => string | undefined | Promise<string | undefined>;
 
 /**
  * One limit. Several on a route are all enforced (a request passes only if every one allows it).
@@ -17,9 +24,9 @@ export interface RateLimitRule {
   limit: Rate;
   /** Requests allowed at once (default: the limit's `max`). The average rate stays `limit`. */
   burst?: number;
-  /** What is counted (default `'ip'`). */
-  by?: RateLimitKeyKind;
-  /** The name in `RateLimit-Policy` and in events (default `per-<by>`). */
+  /** What is counted (default `'ip'`), or a function returning the key (see {@link RateLimitKeyFunction}). */
+  by?: RateLimitKeyKind | RateLimitKeyFunction;
+  /** The name in `RateLimit-Policy` and in events (default `per-<by>`; required with a function). */
   name?: string;
   /** When the store fails: `'open'` lets requests through, `'closed'` answers 503 (default `'open'`). */
   onStoreFailure?: 'open' | 'closed';
@@ -28,7 +35,9 @@ export interface RateLimitRule {
 /** A rule after validation. */
 export interface CompiledRateLimitRule {
   readonly name: string;
-  readonly by: RateLimitKeyKind;
+  readonly by: RateLimitKeyKind | 'custom';
+  /** The key function of a `by: (context) => key` rule. */
+  readonly keyOf?: RateLimitKeyFunction | undefined;
   /** GCRA parameters: one request per `intervalMs` on average, `burst` at once. */
   readonly gcra: GcraLimit;
   /** What `RateLimit-Policy` advertises: `q` = max, `w` = window in seconds. */
@@ -58,17 +67,21 @@ export function compileRateLimitRule(raw: unknown, problems: Problems, path: str
     if (typeof rule.burst === 'number' && Number.isInteger(rule.burst) && rule.burst >= 1) burst = rule.burst;
     else problems.add(`${path}.burst`, `${show(rule.burst)} is not a whole number of requests (1 or more).`, 'write burst: 20, or leave it out to allow the whole limit at once.');
   }
-  const by = readEnum(rule.by, ['ip', 'user', 'apiKey'] as const, 'ip', problems, `${path}.by`);
+  const keyOf = typeof rule.by === 'function' ? (rule.by as RateLimitKeyFunction) : undefined;
+  const by = keyOf ? 'custom' : readEnum(rule.by, ['ip', 'user', 'apiKey'] as const, 'ip', problems, `${path}.by`);
   let name = `per-${by === 'apiKey' ? 'key' : by}`;
   if (rule.name !== undefined) {
     if (isQuotaPolicyName(rule.name)) name = rule.name;
     else problems.add(`${path}.name`, `${show(rule.name)} is not a usable policy name.`, "use 1 to 64 printable ASCII characters, e.g. 'sms-per-key'.");
+  } else if (keyOf) {
+    problems.add(`${path}.name`, 'a rule with a key function needs a name (it is shown in RateLimit-Policy and in events).', "write name: 'per-tenant'.");
   }
   const onStoreFailure = readEnum(rule.onStoreFailure, ['open', 'closed'] as const, 'open', problems, `${path}.onStoreFailure`);
   if (problems.count > before || !rate) return undefined;
   return Object.freeze({
     name,
     by,
+    keyOf,
     gcra: Object.freeze({ intervalMs: rate.windowMs / rate.max, burst }),
     quota: Object.freeze({ name, quota: rate.max, windowSeconds: Math.round(rate.windowMs / 1000) }),
     onStoreFailure,

@@ -139,6 +139,25 @@ describe('rateLimit in the policy', () => {
     expect(signedIn.map((r) => [r[0], r[3]])).toEqual([[200, '"per-user";r=1;t=30'], [200, '"per-user";r=0;t=60'], [429, '"per-user";r=0;t=60']]);
   });
 
+  it('a key function counts what it returns (a tenant here); undefined leaves the request uncounted by that rule', async () => {
+    const tenantOf = (context: { path: string }): string | undefined => /^\/t\/([^/]+)/.exec(context.path)?.[1];
+    await start({ rateLimit: { store: memoryRateLimitStore(), default: { limit: '2/min', by: tenantOf, name: 'per-tenant' } } });
+    const statuses = [];
+    for (const path of ['/t/acme/a', '/t/acme/b', '/t/acme/c', '/t/globex/a', '/public', '/public', '/public']) statuses.push((await send(path, 'GET'))[0]);
+    expect(statuses).toEqual([200, 200, 429, 200, 200, 200, 200]);
+    expect(events.map((e) => [e.type, e.reason, e.path])).toEqual([['ratelimit.exceeded', 'per-tenant', '/t/acme/c']]);
+    // Long values are counted by their digest: two different long values have separate counters.
+    await new Promise((resolve) => server?.close(resolve));
+    await start({ rateLimit: { store: memoryRateLimitStore(), default: { limit: '1/min', by: (c) => c.path.repeat(40), name: 'per-path' } } });
+    expect([(await send('/x', 'GET'))[0], (await send('/y', 'GET'))[0], (await send('/x', 'GET'))[0]]).toEqual([200, 200, 429]);
+  });
+
+  it('a key function without a name is refused: its name is what RateLimit-Policy and events show', () => {
+    expect(configProblems(() => aegis({ env: 'development', quiet: true, rateLimit: { store: memoryRateLimitStore(), default: { limit: '1/s', by: () => 'x' } } }))).toEqual([
+      ['rateLimit.default.name', 'a rule with a key function needs a name (it is shown in RateLimit-Policy and in events).'],
+    ]);
+  });
+
   it('names every configuration problem', () => {
     expect(configProblems(() => aegis({ env: 'development', quiet: true, rateLimit: { store: {} as never, ipv6Prefix: 12, routes: { 'POST api': { limit: '1/min' }, '/a': [], '/b': [{ limit: '1/s' }, { limit: '2/s' }], '/c': { limit: '1/s', by: 'apiKey', burst: 0 } } } }))).toEqual([
       ['rateLimit.store', 'expected a RateLimitStore, got an object.'],
