@@ -6,7 +6,7 @@
  * nonce seen by one process is refused by another sharing the store (SQLite, Redis).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -157,6 +157,28 @@ describe('signed requests, one process', () => {
     expect(await send(app.base, '/webhooks/a', signed('/webhooks/a', body, { key: { ...KEY, id: 'nobody' } }), body)).toEqual([401, 'Unauthorized: invalid request signature (unknown-key)\n']);
     expect(await send(app.base, '/webhooks/a', signed('/webhooks/a', body, { key: STRANGER }), body)).toEqual([401, 'Unauthorized: invalid request signature (bad-signature)\n']);
     expect(app.seen).toEqual([]);
+  });
+
+  it('a chunked body above the body limit is cut off with 413 before any signature work, and the handler never runs', async () => {
+    const small = await startApp(memoryNonceStore(), { routes: [{ path: '/webhooks/*', signature: true, limits: { body: '1kb' } }] });
+    try {
+      const port = Number(new URL(small.base).port);
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, path: '/webhooks/big', method: 'POST', headers: { host: 'localhost', 'content-type': 'application/json', ...signed('/webhooks/big', 'x'.repeat(4096)) } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        // The server answers and closes mid-body: a write error after the answer is expected.
+        req.on('error', (error) => (req.destroyed && error.message.includes('EPIPE') ? undefined : reject(error)));
+        for (let i = 0; i < 4; i++) req.write('x'.repeat(1024));
+        req.end();
+      });
+      expect(status).toBe(413);
+      expect(small.seen).toEqual([]);
+      expect(small.events.map((e) => e.type)).toEqual(['body.too_large']);
+    } finally {
+      await small.close();
+    }
   });
 
   it('an unsigned route is not affected', async () => {
