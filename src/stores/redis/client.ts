@@ -9,6 +9,7 @@
  */
 
 import { createHash } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 
 /** A Lua script and its SHA1, for EVALSHA. Made once per script by {@link luaScript}. */
 export interface LuaScript {
@@ -36,10 +37,15 @@ export interface RedisScriptClient {
   evalScript(script: LuaScript, keys: readonly string[], args: readonly string[]): Promise<unknown>;
 }
 
-/** The node-redis (v4, v5, v6) methods used: `client.evalSha(sha, { keys, arguments })` and `client.eval(...)`. */
+/**
+ * The node-redis (v4, v5, v6) methods used: `client.evalSha(sha, { keys, arguments })` and
+ * `client.eval(...)`, or `client.sendCommand(['EVALSHA', …])` when the client has it (see {@link fromNodeRedis}).
+ */
 export interface NodeRedisLike {
   evalSha(sha1: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
   eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  /** A client's or a pool's raw command (a cluster's takes other arguments and is not used). */
+  sendCommand?(args: string[], options?: never): Promise<unknown>;
 }
 
 /** The ioredis methods used: `client.evalsha(sha, numKeys, ...keys, ...args)` and `client.eval(...)`. */
@@ -73,8 +79,73 @@ function cached(script: LuaScript, evalsha: () => Promise<unknown>, evaluate: (s
   });
 }
 
-/** Wraps a node-redis client (`createClient()` / `createCluster()` of `redis` v4+). */
+/**
+ * node-redis 5+ gives every command a timeout of its own (`commandOptions.timeout`, 5 s by default
+ * in v6): an `AbortSignal.timeout()`, a timer and two listeners per command, which cost more CPU
+ * (with the garbage they make) than the rest of the call. This is the same timeout with ONE
+ * AbortSignal per slot of an eighth of it: each command gets `{ timeout: 0, abortSignal }`, and
+ * the slot's signal aborts `ms` plus one slot after the slot opened, so a command still waiting
+ * (e.g. queued while the client reconnects) is dropped between `ms` and `ms + ms / 8` after it
+ * was sent, as node-redis would drop it after `ms`.
+ */
+class SharedCommandTimeout {
+  #options: { readonly timeout: 0; readonly abortSignal: AbortSignal } | undefined;
+  /** When the current slot closes (performance.now() ms). */
+  #closesAt = -Infinity;
+  readonly #slot: number;
+
+  constructor(readonly ms: number) {
+    this.#slot = Math.max(1, Math.ceil(ms / 8));
+  }
+
+  /** The options of a command sent now. */
+  options(): { readonly timeout: 0; readonly abortSignal: AbortSignal } {
+    const now = performance.now();
+    if (this.#options !== undefined && now < this.#closesAt) return this.#options;
+    const controller = new AbortController();
+    // Every pending command of the slot listens to this one signal: no MaxListenersExceededWarning.
+    setMaxListeners(0, controller.signal);
+    this.#closesAt = now + this.#slot;
+    // Fires no sooner than `ms` after the slot's last command (+1: a timer may fire up to 1 ms early).
+    setTimeout(() => controller.abort(new Error(`Redis did not answer within ${this.ms} ms (the client's command timeout)`)), this.ms + this.#slot + 1).unref();
+    return (this.#options = { timeout: 0, abortSignal: controller.signal });
+  }
+}
+
+/**
+ * Wraps a node-redis client (`createClient()` / `createCluster()` of `redis` v4+).
+ *
+ * A single client or a pool gets the command as it goes on the wire, `sendCommand(['EVALSHA', sha1,
+ * numkeys, ...keys, ...args])`: the same bytes as `evalSha()` without its command parser, and with
+ * the client's per-command timeout shared by the commands of a time slot
+ * ({@link SharedCommandTimeout}). A cluster (its `sendCommand` takes a routing key first) and a
+ * client with a `keyPrefix` (the parser adds it to KEYS) keep `evalSha()`.
+ */
 export function fromNodeRedis(client: NodeRedisLike): RedisScriptClient {
+  const raw = client as NodeRedisLike & {
+    readonly masters?: unknown;
+    readonly _keyPrefix?: unknown;
+    readonly _commandOptions?: { readonly timeout?: unknown; readonly abortSignal?: unknown };
+  };
+  const send = raw.sendCommand;
+  if (typeof send === 'function' && !('masters' in raw) && !raw._keyPrefix) {
+    const defaults = raw._commandOptions;
+    const timeout =
+      defaults && defaults.abortSignal === undefined && typeof defaults.timeout === 'number' && defaults.timeout > 0 && Number.isFinite(defaults.timeout)
+        ? new SharedCommandTimeout(defaults.timeout)
+        : undefined;
+    const sendCommand = send as (args: string[], options?: object) => Promise<unknown>;
+    return {
+      evalScript(script, keys, args) {
+        const command = ['EVALSHA', script.sha1, String(keys.length), ...keys, ...args];
+        return cached(
+          script,
+          () => sendCommand.call(client, command, timeout?.options()),
+          (source) => sendCommand.call(client, ['EVAL', source, ...command.slice(2)], timeout?.options()),
+        );
+      },
+    };
+  }
   return {
     evalScript(script, keys, args) {
       // node-redis only reads the arrays (it copies them into the command it sends).
