@@ -20,7 +20,7 @@ for (const kind of kinds) {
   rateLimitStoreContract(`redis (${kind.name})`, async () => redisRateLimitStore({ client: await sharedClient(), prefix: freshPrefix('contract') }));
 
   describe(`redisRateLimitStore with ${kind.name}`, () => {
-    it('keeps one string per key, <prefix>rl:<key>, holding the TAT in microseconds, with a TTL of resetAfterMs', async () => {
+    it('keeps one string per key, <prefix>rl:<key>, holding the TAT in microseconds, with a TTL of the burst window', async () => {
       const { client, inspect } = await kind.open();
       const prefix = freshPrefix('layout');
       const store = redisRateLimitStore({ client, prefix });
@@ -30,8 +30,8 @@ for (const kind of kinds) {
       expect(await inspect.get(`${prefix}rl:ip:1`)).toBe(String(T0 * 1000 + 500 + 333_333));
       expect(await inspect.get(`${prefix}rl:user:a`)).toBe(String((T0 + 240_000) * 1000));
       const ttl = await inspect.pttl(`${prefix}rl:user:a`);
-      expect(ttl).toBeGreaterThan(240_000 - 5_000);
-      expect(ttl).toBeLessThanOrEqual(240_000);
+      expect(ttl).toBeGreaterThan(600_000 - 5_000);
+      expect(ttl).toBeLessThanOrEqual(600_000);
       await store.reset('user:a');
       expect(await inspect.keys(`${prefix}*`)).toEqual([`${prefix}rl:ip:1`]);
     });
@@ -49,7 +49,7 @@ for (const kind of kinds) {
       expect(await inspect.pttl('aegis:rl:k')).toBeLessThanOrEqual(ttl);
     });
 
-    it('lets Redis drop the key once its TAT is past (PX = resetAfterMs)', async () => {
+    it('lets Redis drop the key once its TAT is past (PX = the burst window)', async () => {
       const { client, inspect } = await kind.open();
       const prefix = freshPrefix('expiry');
       const store = redisRateLimitStore({ client, prefix });
@@ -128,7 +128,7 @@ describe('redisRateLimitStore: options, timeout and inputs the types forbid', ()
   it('sends one script per decision and refuses bad arguments before sending anything', async () => {
     const sent: unknown[][] = [];
     const store: RateLimitStore = redisRateLimitStore({
-      client: { evalScript: async (...args: unknown[]) => (sent.push(args), [1, String(T0 * 1000 + 500)]) },
+      client: { evalScript: async (...args: unknown[]) => (sent.push(args), T0 * 1000 + 500) },
       prefix: 'p:',
     });
     await expect(store.consume('', LIMIT, T0)).rejects.toThrow('Rate limit store: key must be a non-empty string');
@@ -137,6 +137,6 @@ describe('redisRateLimitStore: options, timeout and inputs the types forbid', ()
     expect(sent).toEqual([]);
     expect(await store.consume('k', { intervalMs: 1000 / 3, burst: 3 }, T0 + 0.5, 2)).toEqual(allowed(1, 667));
     expect(sent.length).toBe(1);
-    expect(sent[0]?.slice(1)).toEqual([['p:rl:k'], [String(T0 * 1000 + 500), '333333', '999999', '2']]);
+    expect(sent[0]?.slice(1)).toEqual([['p:rl:k'], [String(T0 * 1000 + 500), '666666', String(T0 * 1000 + 500 + 999_999 - 666_666), '1000']]);
   });
 });

@@ -16,21 +16,23 @@ export type RedisRateLimitStoreOptions = RedisStoreOptions;
 
 /**
  * One GCRA decision, atomic on the server. KEYS[1] = `<prefix>rl:<key>`, holding the TAT as a
- * decimal integer of microseconds. ARGV = now, interval, burst window (µs, integers) and cost.
- * Every value stays below 2^53, so Lua's doubles compute exactly; the stored numbers are written
- * with `%.0f` (Lua's tostring would keep only 14 digits). Returns { allowed (1/0), effective TAT }
- * as two INTEGER replies: Redis converts a Lua number to an integer reply by truncation, exact here
- * since the TAT is a whole number below 2^53 (no `%.0f` and no bulk string for the reply). The
- * caller derives the decision from the TAT with the same code as the other backends.
+ * decimal integer of microseconds. ARGV, all decimal integers computed by the caller so the script
+ * does as little as possible: now (µs), the TAT increment `interval × cost` (µs), the largest TAT
+ * still allowed `now + burst window − interval × cost` (µs; allowed ⇔ `max(TAT, now) ≤ it`, the
+ * same test as `used ≤ window`), and the TTL in ms (the burst window rounded up). Every value stays
+ * below 2^53, so Lua's doubles compute exactly; the stored TAT is written with `%.0f` (Lua's
+ * tostring would keep only 14 digits). Returns one INTEGER reply: the effective TAT when allowed,
+ * `−1 − TAT` when denied (Redis converts a Lua number to an integer reply by truncation, exact here
+ * since the TAT is a whole number below 2^53). The caller derives the decision from the TAT with the
+ * same code as the other backends.
  */
 const CONSUME: LuaScript = luaScript(`
 local now = tonumber(ARGV[1])
 local tat = tonumber(redis.call('GET', KEYS[1]) or 0)
 if not tat or tat < now then tat = now end
-local used = tat + tonumber(ARGV[2]) * tonumber(ARGV[4]) - now
-if used > tonumber(ARGV[3]) then return {0, tat} end
-redis.call('SET', KEYS[1], string.format('%.0f', now + used), 'PX', string.format('%.0f', math.ceil(used / 1000)))
-return {1, tat}
+if tat > tonumber(ARGV[3]) then return -1 - tat end
+redis.call('SET', KEYS[1], string.format('%.0f', tat + tonumber(ARGV[2])), 'PX', ARGV[4])
+return tat
 `);
 
 /**
@@ -41,9 +43,10 @@ return {1, tat}
  *   microseconds since the epoch (see `src/stores/rate-limit-store.ts`).
  * - **One Lua script per decision** (EVALSHA, EVAL when the server's script cache lacks it): read,
  *   decide and write are atomic on the server and cost one round trip. A denied request writes nothing.
- * - **TTL**: an allowed request sets the key to expire after `resetAfterMs` (PX), when the key is
- *   back to a full burst anyway. It only collects garbage: the decision is always made against the
- *   caller's `now`, and a TAT in the past reads as absent.
+ * - **TTL**: an allowed request sets the key to expire after the limit's burst window
+ *   (`intervalMs × burst`, rounded up to whole ms; PX), by when the key is back to a full burst
+ *   anyway (`resetAfterMs` never exceeds it). It only collects garbage: the decision is always made
+ *   against the caller's `now`, and a TAT in the past reads as absent.
  *
  * @param options `client` (required), `prefix` (default `'aegis:'`), `timeout` (default `'2s'`).
  * @throws {@link AegisConfigError} naming each invalid option and its fix.
@@ -64,11 +67,11 @@ return 1`);
 
 class RedisRateLimitStore implements RateLimitStore {
   #closed = false;
-  /** The last limit's interval and burst window (µs) and their decimal strings, reused while the limit stays the same. */
+  /** The last limit's interval and burst window (µs) and the strings sent for them (TAT increment at cost 1, TTL in ms), reused while the limit stays the same. */
   #intervalUs = NaN;
   #windowUs = NaN;
   #intervalArg = '';
-  #windowArg = '';
+  #ttlArg = '';
 
   constructor(
     readonly client: RedisScriptClient,
@@ -84,12 +87,18 @@ class RedisRateLimitStore implements RateLimitStore {
       this.#intervalUs = intervalUs;
       this.#windowUs = windowUs;
       this.#intervalArg = String(intervalUs);
-      this.#windowArg = String(windowUs);
+      this.#ttlArg = String(Math.ceil(windowUs / 1000));
     }
-    const reply = await this.#run(CONSUME, [`${this.prefix}rl:${key}`], [String(nowUs), this.#intervalArg, this.#windowArg, cost === 1 ? '1' : String(cost)]);
-    if (!Array.isArray(reply) || reply.length !== 2) throw new Error(`Redis rate limit store: unexpected reply ${show(reply)}.`);
-    const decision = gcraDecision(Number(reply[1]), nowUs, intervalUs, windowUs, cost);
-    if (decision.allowed !== (Number(reply[0]) === 1)) {
+    const stepUs = intervalUs * cost;
+    const reply = await this.#run(
+      CONSUME,
+      [`${this.prefix}rl:${key}`],
+      [String(nowUs), cost === 1 ? this.#intervalArg : String(stepUs), String(nowUs + windowUs - stepUs), this.#ttlArg],
+    );
+    const value = typeof reply === 'number' || typeof reply === 'bigint' ? Number(reply) : NaN;
+    if (!Number.isSafeInteger(value)) throw new Error(`Redis rate limit store: unexpected reply ${show(reply)}.`);
+    const decision = gcraDecision(value < 0 ? -1 - value : value, nowUs, intervalUs, windowUs, cost);
+    if (decision.allowed !== value >= 0) {
       throw new Error('Redis rate limit store: the server and this process decided differently; is another version of the store writing these keys?');
     }
     return decision;
