@@ -1,22 +1,10 @@
 import type Database from 'better-sqlite3';
 import { beginRequest, completeRequest, newToken, parseHeaders, releaseRequest } from '../idempotency-store.js';
 import type { BeginRequest, CompleteRequest, IdempotencyBegin, IdempotencyStore, StoredResponse } from '../idempotency-store.js';
-import { openSqliteStore } from './open-database.js';
+import { openSqliteStore, type SqliteStoreOptions } from './open-database.js';
 
-/** Options of {@link sqliteIdempotencyStore}: a file the store opens, or a database the application opened. */
-export type SqliteIdempotencyStoreOptions =
-  | {
-      /** Path of the database file, created when missing (its directory must exist). The store opens and closes it. */
-      readonly file: string;
-      /** Name of the table, created when missing (default `'aegis_idempotency'`; letters, digits, `_`). */
-      readonly tableName?: string;
-    }
-  | {
-      /** The application's open better-sqlite3 database. Its pragmas are left as they are, and {@link IdempotencyStore.close} does not close it. */
-      readonly database: Database.Database;
-      /** Name of the table, created when missing (default `'aegis_idempotency'`; letters, digits, `_`). */
-      readonly tableName?: string;
-    };
+/** Options of {@link sqliteIdempotencyStore}: a file the store opens, or a database the application opened (table `'aegis_idempotency'` by default). */
+export type SqliteIdempotencyStoreOptions = SqliteStoreOptions;
 
 /** Expired rows deleted per acquiring `begin`, at most: purging never makes one request slow. */
 const PURGE_BATCH = 100;

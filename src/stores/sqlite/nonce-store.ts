@@ -1,22 +1,10 @@
 import type Database from 'better-sqlite3';
 import { assertNonceClaim, closedNonceStoreMessage } from '../nonce-store.js';
 import type { NonceStore } from '../nonce-store.js';
-import { openSqliteStore } from './open-database.js';
+import { openSqliteStore, type SqliteStoreOptions } from './open-database.js';
 
-/** Options of {@link sqliteNonceStore}: a file the store opens, or a database the application opened. */
-export type SqliteNonceStoreOptions =
-  | {
-      /** Path of the database file, created when missing (its directory must exist). The store opens and closes it. */
-      readonly file: string;
-      /** Name of the table, created when missing (default `'aegis_nonces'`; letters, digits, `_`). */
-      readonly tableName?: string;
-    }
-  | {
-      /** The application's open better-sqlite3 database. Its pragmas are left as they are, and {@link NonceStore.close} does not close it. */
-      readonly database: Database.Database;
-      /** Name of the table, created when missing (default `'aegis_nonces'`; letters, digits, `_`). */
-      readonly tableName?: string;
-    };
+/** Options of {@link sqliteNonceStore}: a file the store opens, or a database the application opened (table `'aegis_nonces'` by default). */
+export type SqliteNonceStoreOptions = SqliteStoreOptions;
 
 /** Expired rows deleted per successful claim, at most: purging never makes one claim slow. */
 const PURGE_BATCH = 100;

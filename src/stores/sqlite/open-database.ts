@@ -14,6 +14,25 @@ export const BUSY_TIMEOUT_MS = 5_000;
 /** Longest pause between two attempts at a step that SQLite failed with SQLITE_BUSY at once. */
 const RETRY_PAUSE_MAX_MS = 25;
 
+/**
+ * The options every SQLite store but the session store takes: a file the store opens, or a
+ * database the application opened. `tableName` is created when missing (each store has its own
+ * default; letters, digits, `_`).
+ */
+export type SqliteStoreOptions =
+  | {
+      /** Path of the database file, created when missing (its directory must exist). The store opens and closes it. */
+      readonly file: string;
+      /** Name of the table, created when missing (default: the store's own; letters, digits, `_`). */
+      readonly tableName?: string;
+    }
+  | {
+      /** The application's open better-sqlite3 database. Its pragmas are left as they are, and the store's `close()` does not close it. */
+      readonly database: Database.Database;
+      /** Name of the table, created when missing (default: the store's own; letters, digits, `_`). */
+      readonly tableName?: string;
+    };
+
 /** What differs between the stores. */
 export interface SqliteStoreSpec {
   /** The subject of the option errors, e.g. `'sqliteRateLimitStore options'`. */

@@ -1,22 +1,10 @@
 import type Database from 'better-sqlite3';
 import { assertRateLimitKey, effectiveTat, gcraDecide, gcraRequest } from '../rate-limit-store.js';
 import type { GcraLimit, GcraOutcome, GcraRequest, RateLimitDecision, RateLimitStore } from '../rate-limit-store.js';
-import { openSqliteStore } from './open-database.js';
+import { openSqliteStore, type SqliteStoreOptions } from './open-database.js';
 
-/** Options of {@link sqliteRateLimitStore}: a file the store opens, or a database the application opened. */
-export type SqliteRateLimitStoreOptions =
-  | {
-      /** Path of the database file, created when missing (its directory must exist). The store opens and closes it. */
-      readonly file: string;
-      /** Name of the table, created when missing (default `'aegis_rate_limits'`; letters, digits, `_`). */
-      readonly tableName?: string;
-    }
-  | {
-      /** The application's open better-sqlite3 database. Its pragmas are left as they are, and {@link RateLimitStore.close} does not close it. */
-      readonly database: Database.Database;
-      /** Name of the table, created when missing (default `'aegis_rate_limits'`; letters, digits, `_`). */
-      readonly tableName?: string;
-    };
+/** Options of {@link sqliteRateLimitStore}: a file the store opens, or a database the application opened (table `'aegis_rate_limits'` by default). */
+export type SqliteRateLimitStoreOptions = SqliteStoreOptions;
 
 /** Rows whose TAT is past deleted per allowed request, at most: purging never makes one request slow. */
 const PURGE_BATCH = 100;
