@@ -20,10 +20,10 @@
 //      each limiter in a fresh process with --expose-gc.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer as createNetServer } from 'node:net';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { have, median, startBenchRedis, sum } from './tools.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ROUNDS = Number(process.env.BENCH_RATELIMIT_ROUNDS ?? 8);
@@ -48,16 +48,6 @@ const API = {
  */
 const ROUND_TRIP_COMMANDS = new Set(['eval', 'evalsha', 'eval_ro', 'evalsha_ro', 'fcall', 'fcall_ro', 'exec']);
 
-function have(command) {
-  return spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
-}
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-const sum = (values) => values.reduce((total, x) => total + x, 0);
 const spread = (values) => ({ median: median(values), min: Math.min(...values), max: Math.max(...values) });
 
 /** Round r's order: the contenders rotated by r, reversed every other round. */
@@ -171,7 +161,7 @@ export async function rateLimitBench({ work }) {
     const redis = [];
     if (!have('redis-server')) notes.push('redis-server is not installed (apt-get install -y redis-server): the Redis comparison was skipped.');
     else {
-      const server = await startRedis(dir, pinned, REDIS_CORE);
+      const server = await startBenchRedis(dir, (command, args) => pinned(REDIS_CORE, command, args));
       cleanups.push(() => server.stop());
       const { createClient } = await import('redis');
       const admin = await createClient({ url: server.url }).connect();
@@ -317,60 +307,4 @@ export function writeRateLimitResults(outcome) {
   const { meta, notes, memoryThroughput, redis, memory } = outcome;
   writeFileSync(join(here, 'results/rate-limit.json'), `${JSON.stringify({ ...meta, notes, memoryThroughput, redis, memory }, null, 2)}\n`);
   writeFileSync(join(here, 'results/rate-limit.md'), `${outcome.markdown}\n`);
-}
-
-/** A redis-server on a free loopback port, no persistence, in its own directory under `dir`. */
-async function startRedis(dir, pinned, core) {
-  const port = await freePort();
-  const redisDir = mkdtempSync(join(dir, 'redis-'));
-  const [command, args] = pinned(core, 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', redisDir, '--daemonize', 'no']);
-  const child = spawn(command, args, { cwd: redisDir, stdio: ['ignore', 'ignore', 'inherit'] });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  const server = {
-    url: `redis://127.0.0.1:${port}`,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
-      rmSync(redisDir, { recursive: true, force: true });
-    },
-  };
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    if (await pings(port)) return server;
-    if (child.exitCode !== null || Date.now() > deadline) {
-      await server.stop();
-      throw new Error(`redis-server did not answer PING on port ${port}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createNetServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function pings(port) {
-  const { connect } = await import('node:net');
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    let reply = '';
-    const done = (ok) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(1000, () => done(false));
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.setEncoding('utf8').on('data', (chunk) => {
-      reply += chunk;
-      if (reply.includes('\r\n')) done(reply.startsWith('+PONG'));
-    });
-    socket.once('error', () => done(false));
-  });
 }

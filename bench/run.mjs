@@ -17,7 +17,7 @@
 // signature), the other half full handshakes (ECDSA P-256 signature). Both servers accept
 // resumption (Node's default, which serve() keeps) and get the same client; each server counts
 // its handshakes and resumptions, and the shares are reported for both sides.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -29,6 +29,7 @@ import { canCountInstructions, instructionsPerRequest } from './instructions.mjs
 import { scanVsTestssl, writeScanResults } from './scan-vs-testssl.mjs';
 import { rateLimitBench, writeRateLimitResults } from './rate-limit.mjs';
 import { sessionsBench, writeSessionResults } from './sessions.mjs';
+import { have } from './tools.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = dirname(here);
@@ -113,10 +114,6 @@ if (!only?.length || only.includes('scan')) {
   if (PAIRS.length === 0) process.exit();
 }
 const isTls = (config) => config.startsWith('https');
-
-function have(command) {
-  return spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
-}
 
 if (!have('wrk')) {
   console.error('npm run bench needs wrk (a load generator in its own process): apt-get install -y wrk');

@@ -35,10 +35,10 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { createServer as createNetServer, connect } from 'node:net';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { have, median, startBenchRedis, sum } from './tools.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ROUNDS = Number(process.env.BENCH_SESSION_ROUNDS ?? 6);
@@ -68,16 +68,6 @@ const ALL_PAIRS = [
   })),
 ];
 
-function have(command) {
-  return spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
-}
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-const sum = (values) => values.reduce((total, x) => total + x, 0);
 
 /**
  * Runs the sessions benchmark with the servers of the snapshot `work` (see run.mjs). Returns
@@ -101,28 +91,10 @@ export async function sessionsBench({ work }) {
   const cleanups = [];
   let fileCount = 0;
 
-  /** A redis-server on a free loopback port, no persistence, in its own directory. */
+  /** A redis-server on a free loopback port (on the load core), stopped with the rest at the end. */
   async function startRedis() {
-    const port = await freePort();
-    const redisDir = mkdtempSync(join(dir, 'redis-'));
-    const [command, args] = pinned(LOAD_CORE, 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', redisDir, '--daemonize', 'no']);
-    const child = spawn(command, args, { cwd: redisDir, stdio: ['ignore', 'ignore', 'inherit'] });
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    const redis = {
-      url: `redis://127.0.0.1:${port}`,
-      pid: child.pid,
-      async stop() {
-        if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-        await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
-        rmSync(redisDir, { recursive: true, force: true });
-      },
-    };
+    const redis = await startBenchRedis(dir, (command, args) => pinned(LOAD_CORE, command, args));
     cleanups.push(() => redis.stop());
-    const deadline = Date.now() + 10_000;
-    while (!(await pings(port))) {
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`redis-server did not answer PING on port ${port}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
     return redis;
   }
 
@@ -394,34 +366,7 @@ function filesystemOf(path) {
   return out?.[1] ?? 'unknown';
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createNetServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
-function pings(port) {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    let reply = '';
-    const done = (ok) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(1000, () => done(false));
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.setEncoding('utf8').on('data', (chunk) => {
-      reply += chunk;
-      if (reply.includes('\r\n')) done(reply.startsWith('+PONG'));
-    });
-    socket.once('error', () => done(false));
-  });
-}
 
 function get(port, path, cookie, agent = false) {
   return new Promise((resolve, reject) => {
