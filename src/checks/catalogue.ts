@@ -1,4 +1,5 @@
 import type { DeploymentFacts } from './facts.js';
+import type { StatefulFeature } from '../core/policy.js';
 import { ONE_YEAR_SECONDS } from '../headers/hsts.js';
 
 /** How much a finding matters. Errors stop a production start; `aegis check` fails on warnings by default. */
@@ -33,6 +34,26 @@ function hstsMaxAge(value: string | undefined): number | undefined {
 }
 
 const CERTIFICATE_FIX = 'fix the certificate files or the passphrase variable named above.';
+
+/** AEGIS-W017, per feature: the option that holds the store, what goes wrong, and the stores' names in `aegis/stores`. */
+const PROCESS_LOCAL_STATE: Readonly<Record<StatefulFeature, { readonly message: string; readonly stores: string }>> = {
+  sessions: {
+    message: 'Sessions are kept in this process\'s memory (sessions.store is a memory store): a restart signs every user out, and with several instances a session exists only on the instance that created it, so requests that reach another one are signed out.',
+    stores: 'Session',
+  },
+  rateLimit: {
+    message: 'Rate limits are counted in this process\'s memory (rateLimit.store is a memory store): with several instances each counts on its own, so a client gets every limit once per instance.',
+    stores: 'RateLimit',
+  },
+  signatures: {
+    message: 'Signed-request nonces are kept in this process\'s memory (signatures.nonceStore is a memory store): with several instances a captured signed request replayed to another instance (or after a restart) is accepted.',
+    stores: 'Nonce',
+  },
+  idempotency: {
+    message: 'Idempotency keys are kept in this process\'s memory (idempotency.store is a memory store): with several instances a request retried on another instance runs twice.',
+    stores: 'Idempotency',
+  },
+};
 
 const one = (condition: boolean, message: string, fix: string) => (condition ? [{ message, fix }] : []);
 
@@ -253,6 +274,16 @@ export const CHECKS: readonly Check[] = [
               message: `CSRF exemption ${row.index} (${row.methods.join(',')} ${row.path ?? row.route ?? ''}) declares nothing that replaces the check (reason: ${row.reason}).`,
               fix: "set protectedBy to what protects the route (a signature, an API key), or remove the exemption; `aegis audit csrf` lists them all.",
             })),
+  },
+  {
+    id: 'AEGIS-W017',
+    severity: 'warning',
+    title: 'state kept per process',
+    evaluate: ({ policy }) =>
+      policy.processLocalState.map((feature) => {
+        const { message, stores } = PROCESS_LOCAL_STATE[feature];
+        return { message, fix: `use sqlite${stores}Store({ file }) (one machine) or redis${stores}Store({ client }) (several) from aegis/stores; a single-process deployment can ignore this.` };
+      }),
   },
   {
     id: 'AEGIS-I001',

@@ -5,6 +5,7 @@ import { authorize, type AccessRequirement } from '../guards/roles.js';
 import { guardsApply, runRequestGuards, type GuardedRequest, type GuardOutcome, type GuardPolicy } from '../guards/request-guards.js';
 import { sessionManagerFrom, type SessionManager } from '../sessions/session.js';
 import { compileHeaderPlan, type HeaderPlan, type HeadersOptions } from '../headers/plan.js';
+import { isProcessLocal } from '../stores/process-local.js';
 import { serverLimitOptions, type ResolvedLimits, type ServerLimitOptions } from '../transport/limits.js';
 import { compilePolicy, type CompiledPolicy } from './compile-policy.js';
 import { Problems } from './config-error.js';
@@ -62,7 +63,16 @@ export interface PolicySummary {
   readonly internal: { readonly routes: boolean; readonly secretConfigured: boolean; readonly header: string | undefined };
   /** Session cookie and timeouts, or false without sessions. */
   readonly sessions: false | { readonly cookieName: string; readonly idleTimeoutMs: number; readonly absoluteTimeoutMs: number; readonly sameSite: 'Lax' | 'Strict'; readonly secure: boolean };
+  /**
+   * The features whose store keeps its state in this process only (the memory stores), in this
+   * order: `sessions`, `rateLimit`, `signatures` (the nonce store), `idempotency`. Empty when every
+   * configured store is shared (SQLite, Redis) or no such feature is on. See AEGIS-W017.
+   */
+  readonly processLocalState: readonly StatefulFeature[];
 }
+
+/** A policy feature that keeps state in a store (see {@link PolicySummary.processLocalState}). */
+export type StatefulFeature = 'sessions' | 'rateLimit' | 'signatures' | 'idempotency';
 
 let noticeShown = false;
 
@@ -212,6 +222,7 @@ export class AegisPolicy {
             secure: compiled.sessions.secure,
           }
         : false,
+      processLocalState: processLocalState(compiled),
     };
   }
 
@@ -235,6 +246,17 @@ export class AegisPolicy {
     problems.throwIfAny();
     return { plan, bodyLimit };
   }
+}
+
+/** The features of a compiled policy whose configured store is process-local, in a fixed order. */
+function processLocalState(compiled: CompiledPolicy): StatefulFeature[] {
+  const stores: Array<[StatefulFeature, unknown]> = [
+    ['sessions', compiled.sessions?.store],
+    ['rateLimit', compiled.rateLimit?.store],
+    ['signatures', compiled.signatures?.nonceStore],
+    ['idempotency', compiled.idempotency?.store],
+  ];
+  return stores.filter(([, store]) => isProcessLocal(store)).map(([feature]) => feature);
 }
 
 function showDevelopmentNotice(compiled: CompiledPolicy): void {

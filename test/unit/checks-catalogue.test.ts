@@ -1,8 +1,21 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runChecks, type Finding } from '../../src/checks/catalogue.js';
 import type { DeploymentFacts, SecretProblem, TlsFacts } from '../../src/checks/facts.js';
 import { formatFinding } from '../../src/checks/report.js';
 import { aegis } from '../../src/core/policy.js';
+import { isProcessLocal } from '../../src/stores/process-local.js';
+import {
+  memoryIdempotencyStore,
+  memoryNonceStore,
+  memoryRateLimitStore,
+  memorySessionStore,
+  sqliteNonceStore,
+  sqliteRateLimitStore,
+  sqliteSessionStore,
+} from '../../src/stores/index.js';
 
 // The catalogue's rules, one check at a time, from hand-made facts: exact messages and fixes.
 
@@ -122,6 +135,81 @@ describe('AEGIS-W015 and W016: CSRF off, exemptions without a replacing protecti
       },
     }).describe();
     expect(only(runChecks(facts({ policy })), 'AEGIS-W016').map((f) => f.message)).toEqual(['CSRF exemption 1 (* /legacy/*) declares nothing that replaces the check (reason: old mobile app).']);
+  });
+});
+
+describe('AEGIS-W017: state kept per process', () => {
+  const base = { env: 'production' as const, quiet: true, hosts: ['app.example.test'], headers: { strictTransportSecurity: { maxAge: '2y' as const, includeSubDomains: true, preload: true } } };
+  const signingKeys = { 'partner-1': 'spUjmPASjnBNkyyX93vH67PoICB9yKxB3V0RAm2aOcQ' };
+  const sessionSecret = 'kO3q9vLrXw2ZtYb8NcPf5HgJdAeMs7Ui1WzRoTyQx4E';
+  const dir = mkdtempSync(join(tmpdir(), 'aegis-w017-'));
+  const opened: Array<{ close(): Promise<void> }> = [];
+  afterAll(async () => {
+    for (const store of opened) await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const track = <T extends { close(): Promise<void> }>(store: T): T => (opened.push(store), store);
+  const w017 = (policy: ReturnType<typeof aegis>) => only(runChecks(facts({ policy: policy.describe() })), 'AEGIS-W017').map((f) => [f.severity, f.title, f.message, f.fix]);
+
+  it('marks the four memory stores, and no SQLite store', () => {
+    expect([memorySessionStore(), memoryRateLimitStore(), memoryNonceStore(), memoryIdempotencyStore()].map(isProcessLocal)).toEqual([true, true, true, true]);
+    expect([track(sqliteRateLimitStore({ file: join(dir, 'marks.db') })), null, undefined, {}, 'memory'].map(isProcessLocal)).toEqual([false, false, false, false, false]);
+  });
+
+  it('flags a memory rate-limit store and a memory nonce store, one finding each, with what goes wrong', () => {
+    const policy = aegis({ ...base, rateLimit: { store: memoryRateLimitStore(), default: { limit: '600/min' } }, signatures: { keys: signingKeys, nonceStore: memoryNonceStore() } });
+    expect(policy.describe().processLocalState).toEqual(['rateLimit', 'signatures']);
+    expect(w017(policy)).toEqual([
+      [
+        'warning',
+        'state kept per process',
+        "Rate limits are counted in this process's memory (rateLimit.store is a memory store): with several instances each counts on its own, so a client gets every limit once per instance.",
+        'use sqliteRateLimitStore({ file }) (one machine) or redisRateLimitStore({ client }) (several) from aegis/stores; a single-process deployment can ignore this.',
+      ],
+      [
+        'warning',
+        'state kept per process',
+        "Signed-request nonces are kept in this process's memory (signatures.nonceStore is a memory store): with several instances a captured signed request replayed to another instance (or after a restart) is accepted.",
+        'use sqliteNonceStore({ file }) (one machine) or redisNonceStore({ client }) (several) from aegis/stores; a single-process deployment can ignore this.',
+      ],
+    ]);
+  });
+
+  it('flags memory sessions and idempotency stores too, in the order sessions, rateLimit, signatures, idempotency', () => {
+    const policy = aegis({
+      ...base,
+      idempotency: { store: memoryIdempotencyStore() },
+      signatures: { keys: signingKeys, nonceStore: memoryNonceStore() },
+      sessions: { store: memorySessionStore(), secrets: [sessionSecret] },
+    });
+    expect(policy.describe().processLocalState).toEqual(['sessions', 'signatures', 'idempotency']);
+    expect(w017(policy).map(([, , message, fix]) => [message, fix])).toEqual([
+      [
+        "Sessions are kept in this process's memory (sessions.store is a memory store): a restart signs every user out, and with several instances a session exists only on the instance that created it, so requests that reach another one are signed out.",
+        'use sqliteSessionStore({ file }) (one machine) or redisSessionStore({ client }) (several) from aegis/stores; a single-process deployment can ignore this.',
+      ],
+      [
+        "Signed-request nonces are kept in this process's memory (signatures.nonceStore is a memory store): with several instances a captured signed request replayed to another instance (or after a restart) is accepted.",
+        'use sqliteNonceStore({ file }) (one machine) or redisNonceStore({ client }) (several) from aegis/stores; a single-process deployment can ignore this.',
+      ],
+      [
+        "Idempotency keys are kept in this process's memory (idempotency.store is a memory store): with several instances a request retried on another instance runs twice.",
+        'use sqliteIdempotencyStore({ file }) (one machine) or redisIdempotencyStore({ client }) (several) from aegis/stores; a single-process deployment can ignore this.',
+      ],
+    ]);
+  });
+
+  it('finds nothing with SQLite stores, nor without stateful features', () => {
+    const policy = aegis({
+      ...base,
+      rateLimit: { store: track(sqliteRateLimitStore({ file: join(dir, 'limits.db') })), default: { limit: '600/min' } },
+      signatures: { keys: signingKeys, nonceStore: track(sqliteNonceStore({ file: join(dir, 'nonces.db') })) },
+      sessions: { store: track(sqliteSessionStore({ file: join(dir, 'sessions.db') })), secrets: [sessionSecret] },
+    });
+    expect(policy.describe().processLocalState).toEqual([]);
+    expect(w017(policy)).toEqual([]);
+    expect(summary().processLocalState).toEqual([]);
+    expect(only(runChecks(facts({})), 'AEGIS-W017')).toEqual([]);
   });
 });
 

@@ -4,6 +4,7 @@ import { checkObject, readSize } from '../../core/read-option.js';
 import type { Size } from '../../core/units.js';
 import { beginRequest, completeRequest, copyHeaders, IdempotencyStoreFullError, newToken, releaseRequest } from '../idempotency-store.js';
 import type { IdempotencyBegin, IdempotencyStore, StoredResponse } from '../idempotency-store.js';
+import { PROCESS_LOCAL } from '../process-local.js';
 
 /** Options of {@link memoryIdempotencyStore}. */
 export interface MemoryIdempotencyStoreOptions {
@@ -78,6 +79,8 @@ interface MemoryRecord {
 }
 
 class MemoryIdempotencyStore implements IdempotencyStore {
+  /** This process keeps the idempotency records (a retry on another instance runs again): `aegis check` warns about it (AEGIS-W017, see `../process-local.ts`). */
+  readonly [PROCESS_LOCAL] = true;
   private readonly records = new Map<string, MemoryRecord>();
   /** The completed records' keys, stored longest ago first: the eviction order. */
   private readonly completed = new Set<string>();

@@ -2,6 +2,7 @@ import { Problems, show } from '../../core/config-error.js';
 import { checkObject } from '../../core/read-option.js';
 import { assertNonceClaim, closedNonceStoreMessage, NonceStoreFullError } from '../nonce-store.js';
 import type { NonceStore } from '../nonce-store.js';
+import { PROCESS_LOCAL } from '../process-local.js';
 
 /** Options of {@link memoryNonceStore}. */
 export interface MemoryNonceStoreOptions {
@@ -56,6 +57,8 @@ export function memoryNonceStore(options: MemoryNonceStoreOptions = {}): NonceSt
 }
 
 class MemoryNonceStore implements NonceStore {
+  /** This process keeps the claimed nonces (a replay to another instance is not detected): `aegis check` warns about it (AEGIS-W017, see `../process-local.ts`). */
+  readonly [PROCESS_LOCAL] = true;
   /** expiresAt per claimed nonce. */
   private readonly expiries = new Map<string, number>();
   /** Min-heap on expiresAt of every claim made; may hold stale entries (see {@link memoryNonceStore}). */

@@ -1,6 +1,7 @@
 import { Problems, show } from '../../core/config-error.js';
 import { assertRateLimitKey, gcraCheck, gcraDecision } from '../rate-limit-store.js';
 import type { GcraLimit, RateLimitDecision, RateLimitStore } from '../rate-limit-store.js';
+import { PROCESS_LOCAL } from '../process-local.js';
 
 /** Options of {@link memoryRateLimitStore}. */
 export interface MemoryRateLimitStoreOptions {
@@ -64,6 +65,8 @@ interface Entry {
 }
 
 class MemoryRateLimitStore implements RateLimitStore {
+  /** This process keeps the rate-limit state (each instance counts its own): `aegis check` warns about it (AEGIS-W017, see `../process-local.ts`). */
+  readonly [PROCESS_LOCAL] = true;
   /** State per key, in the order the keys were placed (see `makeRoom`). */
   private readonly entries = new Map<string, Entry>();
   /** A lower bound of every stored TAT: before it, no TAT is past, so a full store skips the sweep. */

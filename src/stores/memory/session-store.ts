@@ -9,6 +9,7 @@ import {
   SessionIdTaken,
 } from '../session-store.js';
 import type { SessionChange, SessionRecord, SessionStore } from '../session-store.js';
+import { PROCESS_LOCAL } from '../process-local.js';
 
 /** Options of {@link memorySessionStore}. */
 export interface MemorySessionStoreOptions {
@@ -62,6 +63,8 @@ export function memorySessionStore(options: MemorySessionStoreOptions = {}): Ses
 }
 
 class MemorySessionStore implements SessionStore {
+  /** This process keeps the sessions (lost on restart; each instance has its own): `aegis check` warns about it (AEGIS-W017, see `../process-local.ts`). */
+  readonly [PROCESS_LOCAL] = true;
   /** Sessions in least-recently-used-first order: a touch moves the entry to the end. */
   private readonly sessions = new Map<string, SessionRecord>();
   private readonly byUser = new Map<string, Set<string>>();
