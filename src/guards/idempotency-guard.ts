@@ -6,6 +6,7 @@ import { parseIdempotencyKey } from '../idempotency/key.js';
 import type { CompiledIdempotency, IdempotencyRoute } from '../idempotency/options.js';
 import { replayReply } from '../idempotency/replay.js';
 import type { GuardedRequest, GuardOutcome } from './request-guards.js';
+import { storeUnavailable } from './store-failure.js';
 
 /**
  * A request that holds its idempotency key: the adapter stores the response under it when the
@@ -51,8 +52,7 @@ export async function holdIdempotencyKey(settings: CompiledIdempotency, route: I
   try {
     begun = await settings.store.begin(storeKey, fingerprint, Date.now(), settings.lockMs);
   } catch (error) {
-    events.emit(state.event('idempotency.store_failed', 'error', 'store.unavailable', { status: 503, detail: { error: message(error) } }));
-    return new AegisRejection(503, 'Service Unavailable: idempotency store unavailable', 'idempotency.store_failed', false, [['Retry-After', '5']]).toReply();
+    return storeUnavailable(events, state, 'idempotency.store_failed', 'idempotency store', error);
   }
   switch (begun.state) {
     case 'acquired':
@@ -78,8 +78,4 @@ async function clientScope(state: RequestState): Promise<string> {
 function reject(events: EventBus, state: RequestState, status: number, text: string, reason: string, headers: ReadonlyArray<readonly [string, string]> = []): AegisReply {
   events.emit(state.event('idempotency.rejected', 'warn', reason, { status }));
   return new AegisRejection(status, text, `idempotency.${reason}`, false, [...headers, ...(state.responseHeaders ?? [])]).toReply();
-}
-
-function message(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).slice(0, 200);
 }

@@ -7,6 +7,7 @@ import { formatRateLimit, retryAfterSeconds, type QuotaState } from '../rate-lim
 import type { CompiledLimitSet, CompiledRateLimit } from '../rate-limit/options.js';
 import type { CompiledRateLimitRule } from '../rate-limit/rule.js';
 import type { RateLimitDecision } from '../stores/rate-limit-store.js';
+import { failureText } from './store-failure.js';
 
 type Outcome = { readonly rule: CompiledRateLimitRule; readonly decision: RateLimitDecision } | { readonly rule: CompiledRateLimitRule; readonly failed: unknown };
 
@@ -40,7 +41,7 @@ export async function enforceRateLimits(compiled: CompiledRateLimit, limits: Com
   const failed = outcomes.filter((o): o is Extract<Outcome, { failed: unknown }> => 'failed' in o);
   if (failed.length > 0) {
     const error = failed[0]?.failed;
-    events.emit(state.event('ratelimit.store_failed', 'error', 'store.unavailable', { detail: { policies: failed.map((o) => o.rule.name), error: (error instanceof Error ? error.message : String(error)).slice(0, 200) } }));
+    events.emit(state.event('ratelimit.store_failed', 'error', 'store.unavailable', { detail: { policies: failed.map((o) => o.rule.name), error: failureText(error) } }));
     if (failed.some((o) => o.rule.onStoreFailure === 'closed')) {
       return new AegisRejection(503, 'Service Unavailable: rate limit store unavailable', 'ratelimit.store_failed', false, [['Retry-After', '5']]).toReply();
     }

@@ -10,6 +10,7 @@ import { SessionStoreError } from '../sessions/store-error.js';
 import type { CompiledIdempotency } from '../idempotency/options.js';
 import { holdIdempotencyKey } from './idempotency-guard.js';
 import { enforceRateLimits } from './rate-limit-guard.js';
+import { storeUnavailable } from './store-failure.js';
 import { checkSignedRequest, type CompiledSignatures } from './signature-guard.js';
 import { expectedCsrfToken, sessionCsrfToken } from './csrf-token.js';
 
@@ -174,9 +175,7 @@ export function storeFailureAnswered(error: SessionStoreError): boolean {
 /** The 503 answer (and its event, once) when the session store fails. @internal */
 export function storeFailureReply(events: EventBus, state: RequestState, error: SessionStoreError): AegisReply {
   answered.add(error);
-  const cause = error.cause instanceof Error ? error.cause.message : String(error.cause);
-  events.emit(state.event('session.store_failed', 'error', 'store.unavailable', { status: 503, detail: { error: cause.slice(0, 200) } }));
-  return new AegisRejection(503, 'Service Unavailable: session store unavailable', 'session.store_failed', false, [['Retry-After', '5']]).toReply();
+  return storeUnavailable(events, state, 'session.store_failed', 'session store', error.cause);
 }
 
 function isUrlencoded(contentType: string | undefined): boolean {

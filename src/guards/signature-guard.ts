@@ -8,6 +8,7 @@ import type { Secret } from '../config/secret.js';
 import { ACCEPT_SIGNATURE_HINT, compileSigningKeys, verifyRequestSignature, type SigningKeyRing } from '../signing/index.js';
 import type { NonceStore } from '../stores/nonce-store.js';
 import type { GuardedRequest, GuardOutcome } from './request-guards.js';
+import { storeUnavailable } from './store-failure.js';
 
 /**
  * Signed requests (machine-to-machine calls, webhooks) for the routes with `signature: true`: an
@@ -75,8 +76,7 @@ export async function checkSignedRequest(settings: CompiledSignatures, state: Re
   try {
     fresh = await settings.nonceStore.claim(`${checked.keyId}:${checked.nonce}`, Math.max(checked.expiresAt, now + 1), now);
   } catch (error) {
-    events.emit(state.event('replay.store_failed', 'error', 'store.unavailable', { status: 503, detail: { error: (error instanceof Error ? error.message : String(error)).slice(0, 200) } }));
-    return new AegisRejection(503, 'Service Unavailable: nonce store unavailable', 'replay.store_failed', false, [['Retry-After', '5']]).toReply();
+    return storeUnavailable(events, state, 'replay.store_failed', 'nonce store', error);
   }
   if (!fresh) {
     events.emit(state.event('replay.detected', 'warn', 'nonce.reused', { status: 401, detail: { keyId: checked.keyId } }));

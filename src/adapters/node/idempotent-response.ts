@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { EventBus } from '../../core/events.js';
 import type { RequestState } from '../../core/request.js';
 import type { HeldIdempotencyKey } from '../../guards/idempotency-guard.js';
+import { failureText } from '../../guards/store-failure.js';
 import { storableHeaders } from '../../idempotency/replay.js';
 
 type WriteArgs = [chunk?: unknown, encoding?: unknown, callback?: unknown];
@@ -60,7 +61,7 @@ export function storeResponseUnderKey(res: ServerResponse, held: HeldIdempotency
     settings.store.release(held.key, held.token).catch((error: unknown) => failed(error));
   };
   const failed = (error: unknown): void => {
-    events.emit(state.event('idempotency.store_failed', 'error', 'store.unavailable', { detail: { error: (error instanceof Error ? error.message : String(error)).slice(0, 200) } }));
+    events.emit(state.event('idempotency.store_failed', 'error', 'store.unavailable', { detail: { error: failureText(error) } }));
   };
   let settled = false;
   const settle = (): void => {
