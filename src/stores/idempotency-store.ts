@@ -28,6 +28,7 @@
  */
 
 import { randomUUID } from 'node:crypto';
+import { assertBoundedString, assertTimeMs } from './argument-checks.js';
 import { describeValue } from './session-store.js';
 
 /** A response kept for replay. Header names lower-case. */
@@ -81,8 +82,6 @@ export const MAX_IDEMPOTENCY_KEY_LENGTH = 512;
 export const MAX_FINGERPRINT_LENGTH = 128;
 /** The longest token accepted by complete / release, in UTF-16 code units. @internal */
 export const MAX_TOKEN_LENGTH = 128;
-/** The latest `now` accepted (exclusive): 2^42 ms, in the year 2109. @internal */
-export const MAX_NOW_MS = 2 ** 42;
 /** The longest `lockMs` / `ttlMs` accepted: 365 days. @internal */
 export const MAX_IDEMPOTENCY_DURATION_MS = 365 * 24 * 3_600_000;
 
@@ -115,9 +114,7 @@ export interface CompleteRequest {
 /** Checks every argument of {@link IdempotencyStore.begin}. Throws a TypeError naming the argument. @internal */
 export function beginRequest(key: unknown, fingerprint: unknown, now: unknown, lockMs: unknown): BeginRequest {
   assertIdempotencyKey(key);
-  if (typeof fingerprint !== 'string' || fingerprint.length === 0 || fingerprint.length > MAX_FINGERPRINT_LENGTH) {
-    throw new TypeError(`Idempotency store: fingerprint must be a non-empty string of at most ${MAX_FINGERPRINT_LENGTH} characters, got ${describeLong(fingerprint, MAX_FINGERPRINT_LENGTH)}.`);
-  }
+  assertBoundedString(STORE, 'fingerprint', fingerprint, MAX_FINGERPRINT_LENGTH);
   const nowUs = checkNow(now);
   const durationUs = checkDuration(lockMs, 'lockMs');
   return { nowUs, expiresUs: nowUs + durationUs, lockMs: Math.ceil(durationUs / 1000) };
@@ -141,16 +138,15 @@ export function releaseRequest(key: unknown, token: unknown): void {
 
 /** @internal see {@link beginRequest} */
 export function assertIdempotencyKey(key: unknown): asserts key is string {
-  if (typeof key !== 'string' || key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
-    throw new TypeError(`Idempotency store: key must be a non-empty string of at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters, got ${describeLong(key, MAX_IDEMPOTENCY_KEY_LENGTH)}.`);
-  }
+  assertBoundedString(STORE, 'key', key, MAX_IDEMPOTENCY_KEY_LENGTH);
 }
 
 function assertToken(token: unknown): asserts token is string {
-  if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) {
-    throw new TypeError(`Idempotency store: token must be a non-empty string of at most ${MAX_TOKEN_LENGTH} characters, got ${describeLong(token, MAX_TOKEN_LENGTH)}.`);
-  }
+  assertBoundedString(STORE, 'token', token, MAX_TOKEN_LENGTH);
 }
+
+/** How the errors name this contract. */
+const STORE = 'Idempotency store';
 
 /** @internal see {@link completeRequest} */
 export function assertStoredResponse(response: unknown): asserts response is StoredResponse {
@@ -174,9 +170,7 @@ export function assertStoredResponse(response: unknown): asserts response is Sto
 }
 
 function checkNow(now: unknown): number {
-  if (typeof now !== 'number' || !Number.isFinite(now) || now < 0 || now >= MAX_NOW_MS) {
-    throw new TypeError(`Idempotency store: now must be a finite number of ms since epoch, from 0 to 2^42, got ${describeValue(now)}.`);
-  }
+  assertTimeMs(STORE, 'now', now);
   return Math.round(now * 1000);
 }
 
@@ -185,11 +179,6 @@ function checkDuration(ms: unknown, name: 'lockMs' | 'ttlMs'): number {
     throw new TypeError(`Idempotency store: ${name} must be a finite number of ms, from 0.001 to 365 days (${MAX_IDEMPOTENCY_DURATION_MS} ms), got ${describeValue(ms)}.`);
   }
   return Math.round(ms * 1000);
-}
-
-/** `describeValue`, but a too-long string shows its length. */
-function describeLong(value: unknown, max: number): string {
-  return typeof value === 'string' && value.length > max ? `${value.length} characters` : describeValue(value);
 }
 
 /** A fresh owner token: a random UUID (122 random bits). @internal */

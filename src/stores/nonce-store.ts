@@ -25,7 +25,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc9421#name-signature-replay
  */
 
-import { describeValue } from './session-store.js';
+import { assertBoundedString, assertTimeMs } from './argument-checks.js';
 
 /** Remembers nonces until they expire; a nonce claimed twice before its expiry is a replay. */
 export interface NonceStore {
@@ -44,8 +44,6 @@ export interface NonceStore {
 /** The longest nonce accepted, in UTF-16 code units. */
 export const MAX_NONCE_LENGTH = 512;
 
-/** The latest `now` / `expiresAt` accepted (exclusive): 2^42 ms, in the year 2109. @internal */
-export const MAX_NONCE_TIME_MS = 2 ** 42;
 
 /**
  * Thrown by a bounded store that is full of unexpired nonces: the caller must fail closed (refuse
@@ -73,20 +71,11 @@ export class NonceStoreFullError extends Error {
  * @internal
  */
 export function assertNonceClaim(nonce: unknown, expiresAt: unknown, now: unknown): asserts nonce is string {
-  if (typeof nonce !== 'string' || nonce.length === 0 || nonce.length > MAX_NONCE_LENGTH) {
-    const got = typeof nonce === 'string' && nonce.length > MAX_NONCE_LENGTH ? `${nonce.length} characters` : describeValue(nonce);
-    throw new TypeError(`Nonce store: nonce must be a non-empty string of at most ${MAX_NONCE_LENGTH} characters, got ${got}.`);
-  }
-  assertTime('expiresAt', expiresAt);
-  assertTime('now', now);
+  assertBoundedString('Nonce store', 'nonce', nonce, MAX_NONCE_LENGTH);
+  assertTimeMs('Nonce store', 'expiresAt', expiresAt);
+  assertTimeMs('Nonce store', 'now', now);
   if (!((expiresAt as number) > (now as number))) {
     throw new TypeError(`Nonce store: expiresAt must be later than now, got expiresAt ${String(expiresAt)} and now ${String(now)}.`);
-  }
-}
-
-function assertTime(name: string, value: unknown): asserts value is number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value >= MAX_NONCE_TIME_MS) {
-    throw new TypeError(`Nonce store: ${name} must be a finite number of ms since epoch, from 0 to 2^42, got ${describeValue(value)}.`);
   }
 }
 

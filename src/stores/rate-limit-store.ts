@@ -39,6 +39,7 @@
  * @see https://cheatsheetseries.owasp.org/cheatsheets/Denial_of_Service_Cheat_Sheet.html
  */
 
+import { assertBoundedString, assertTimeMs, MAX_TIME_MS } from './argument-checks.js';
 import { describeValue } from './session-store.js';
 
 /** A limit as GCRA sees it: one request is allowed every `intervalMs` on average, with bursts of up to `burst` requests at once. */
@@ -76,8 +77,6 @@ export interface RateLimitStore {
 
 /** The longest key accepted, in UTF-16 code units. */
 export const MAX_RATE_LIMIT_KEY_LENGTH = 512;
-/** The latest `now` accepted (exclusive): 2^42 ms, in the year 2109. @internal */
-export const MAX_NOW_MS = 2 ** 42;
 /** The longest burst window (`intervalMs × burst`) accepted: 365 days. @internal */
 export const MAX_BURST_WINDOW_MS = 365 * 24 * 3_600_000;
 
@@ -124,20 +123,17 @@ export function gcraCheck(key: unknown, limit: unknown, now: unknown, cost: unkn
   if (typeof cost !== 'number' || !Number.isSafeInteger(cost) || cost < 1 || cost > burst) {
     throw new TypeError(`Rate limit store: cost must be an integer from 1 to limit.burst (${burst}), got ${describeValue(cost)}.`);
   }
-  // `!(now >= 0)` also refuses NaN; `now < MAX_NOW_MS` refuses Infinity.
-  if (typeof now !== 'number' || !(now >= 0) || now >= MAX_NOW_MS) {
-    throw new TypeError(`Rate limit store: now must be a finite number of ms since epoch, from 0 to 2^42, got ${describeValue(now)}.`);
-  }
+  if (typeof now !== 'number' || !(now >= 0) || now >= MAX_TIME_MS) assertTimeMs(STORE, 'now', now);
   return Math.round(intervalMs * 1000);
 }
 
 /** @internal see {@link gcraRequest} */
 export function assertRateLimitKey(key: unknown): asserts key is string {
-  if (typeof key !== 'string' || key.length === 0 || key.length > MAX_RATE_LIMIT_KEY_LENGTH) {
-    const got = typeof key === 'string' && key.length > MAX_RATE_LIMIT_KEY_LENGTH ? `${key.length} characters` : describeValue(key);
-    throw new TypeError(`Rate limit store: key must be a non-empty string of at most ${MAX_RATE_LIMIT_KEY_LENGTH} characters, got ${got}.`);
-  }
+  assertBoundedString(STORE, 'key', key, MAX_RATE_LIMIT_KEY_LENGTH);
 }
+
+/** How the errors name this contract. */
+const STORE = 'Rate limit store';
 
 /** The GCRA step on a stored TAT (µs, or `undefined` when none): the decision and, when allowed, the TAT to store. @internal */
 export interface GcraOutcome {

@@ -112,8 +112,6 @@ class DeadlineQueue {
   #head: Waiter | undefined;
   #tail: Waiter | undefined;
   #timer: NodeJS.Timeout | undefined;
-  /** When the armed timer fires (performance.now() ms), to know whether it must be re-armed. */
-  #timerAt = Infinity;
 
   constructor(readonly ms: number) {}
 
@@ -139,14 +137,12 @@ class DeadlineQueue {
   }
 
   #arm(at: number): void {
-    this.#timerAt = at;
     this.#timer = setTimeout(() => this.#expire(), Math.max(0, Math.ceil(at - performance.now())));
     this.#timer.unref();
   }
 
   #expire(): void {
     this.#timer = undefined;
-    this.#timerAt = Infinity;
     const now = performance.now();
     let waiter = this.#head;
     while (waiter !== undefined && waiter.deadline <= now) {
@@ -156,7 +152,7 @@ class DeadlineQueue {
       reject?.(new Error(`Redis did not answer within ${this.ms} ms`));
       waiter = next;
     }
-    if (this.#head !== undefined && this.#head.deadline < this.#timerAt) this.#arm(this.#head.deadline);
+    if (this.#head !== undefined) this.#arm(this.#head.deadline);
   }
 }
 
